@@ -1,0 +1,18 @@
+//! calldata-inspector: inspect the call-associated data a Huawei CC-Gateway holds for a call.
+//!
+//! Data flows one way: the UI (`ui`) sends requests to the `worker`, which talks to the
+//! gateway (`gateway`) and decodes (`decode`) off the UI thread, and answers with events.
+//! The embedded `simulator` is the gateway every test and the `--demo` mode talk to.
+
+pub mod build_info;
+pub mod cli;
+pub mod decode;
+pub mod export;
+pub mod gateway;
+pub mod keystore;
+pub mod logging;
+pub mod profiles;
+pub mod secret;
+pub mod simulator;
+pub mod ui;
+pub mod worker;
