@@ -12,6 +12,7 @@ pub mod gateway;
 pub mod keystore;
 pub mod logging;
 pub mod profiles;
+pub mod ratelimit;
 pub mod secret;
 pub mod simulator;
 pub mod ui;
