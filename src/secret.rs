@@ -87,12 +87,20 @@ mod tests {
         let g = Guid::new("279fe21d-2caa-4437-84c3-ab9e9dae20f5.AgentGateway0").unwrap();
         assert_eq!(format!("{g:?}"), "Guid(***)");
         assert_eq!(format!("{g}"), "***");
-        assert_eq!(g.expose(), "279fe21d-2caa-4437-84c3-ab9e9dae20f5.AgentGateway0");
+        assert_eq!(
+            g.expose(),
+            "279fe21d-2caa-4437-84c3-ab9e9dae20f5.AgentGateway0"
+        );
     }
 
     #[test]
     fn guid_strips_jsessionid_prefix_and_rejects_bad_input() {
-        assert_eq!(Guid::new(" JSESSIONID=abc.AgentGateway1\n").unwrap().expose(), "abc.AgentGateway1");
+        assert_eq!(
+            Guid::new(" JSESSIONID=abc.AgentGateway1\n")
+                .unwrap()
+                .expose(),
+            "abc.AgentGateway1"
+        );
         assert_eq!(Guid::new("  "), Err(GuidError::Empty));
         assert_eq!(Guid::new("ab\r\nX-Evil: 1"), Err(GuidError::BadCharacter));
     }
