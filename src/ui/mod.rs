@@ -1,1 +1,76 @@
-//! (being written)
+//! The desktop window (eframe/egui): connection form, call list, data inspector, export.
+//!
+//! The UI thread only lays out frames: queries, decoding, keyring calls, file dialogs and file
+//! writes all happen in the [`crate::worker`], whose events arrive with a repaint request.
+
+mod app;
+mod calls;
+mod command;
+mod connection;
+mod export;
+pub mod fonts;
+mod inspector;
+mod status;
+mod text_view;
+mod theme;
+
+pub use app::{App, AppConfig, DemoGateway, InspectorState, View};
+
+use std::process::ExitCode;
+
+/// Application id: window class / Wayland app id and the eframe storage directory name.
+pub const APP_ID: &str = "calldata-inspector";
+
+/// Options the CLI passes when it opens the window.
+#[derive(Debug, Clone, Default)]
+pub struct RunOptions {
+    /// Start the embedded simulator and open a ready "Demo gateway" profile.
+    pub demo: bool,
+}
+
+/// Opens the window and returns when it is closed.
+pub fn run(opts: RunOptions) -> ExitCode {
+    // The simulator must outlive the window: it is dropped (and stopped) when run returns.
+    let mut _simulator = None;
+    let demo = if opts.demo {
+        match DemoGateway::start() {
+            Ok((sim, demo)) => {
+                _simulator = Some(sim);
+                Some(demo)
+            }
+            Err(message) => {
+                eprintln!("calldata-inspector: cannot start the demo gateway: {message}");
+                return ExitCode::from(1);
+            }
+        }
+    } else {
+        None
+    };
+    let native = eframe::NativeOptions {
+        viewport: egui::ViewportBuilder::default()
+            .with_title("calldata-inspector")
+            .with_app_id(APP_ID)
+            .with_inner_size([1180.0, 760.0])
+            .with_min_inner_size([640.0, 400.0]),
+        persist_window: true,
+        ..Default::default()
+    };
+    let config = AppConfig {
+        demo,
+        ..AppConfig::default()
+    };
+    match eframe::run_native(
+        APP_ID,
+        native,
+        Box::new(move |cc| Ok(Box::new(App::new(cc, config)))),
+    ) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!(
+                "calldata-inspector: cannot open the window: {e}. \
+                 A graphical session (X11 or Wayland) is needed; the `query` subcommand works without one."
+            );
+            ExitCode::from(1)
+        }
+    }
+}

@@ -1,0 +1,177 @@
+//! The call list: the agent's current call, call IDs added by hand or pasted, and every call
+//! queried in this run (time, retcode, size), with a filter. Selecting a call queries it.
+//! (Calls fetched live from the gateway will join as another section.)
+
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use super::app::App;
+use super::{status, theme};
+
+/// Every string this panel shows.
+pub mod text {
+    pub const HEADING: &str = "Calls";
+    pub const FILTER: &str = "Filter";
+    pub const CURRENT: &str = "Current call of the agent";
+    pub const ADDED: &str = "Added call IDs";
+    pub const ADD_LABEL: &str = "Add call IDs";
+    pub const ADD: &str = "Add";
+    pub const ADD_HINT: &str = "one or more IDs, separated by spaces, commas or new lines";
+    pub const HISTORY: &str = "Queried in this session";
+    pub const NONE_YET: &str = "Nothing queried yet.";
+    pub const REMOVE: &str = "Remove";
+}
+
+/// How a call ID is shown (the empty ID means the agent's current call).
+pub fn call_label(call_id: &str) -> String {
+    if call_id.is_empty() {
+        text::CURRENT.to_owned()
+    } else {
+        call_id.to_owned()
+    }
+}
+
+/// Splits pasted text into call IDs (whitespace, commas, semicolons).
+pub fn parse_call_ids(pasted: &str) -> Vec<String> {
+    pasted
+        .split(|c: char| c.is_whitespace() || c == ',' || c == ';')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
+/// Wall-clock HH:MM:SS (UTC; no timezone database needed).
+pub fn clock(t: SystemTime) -> String {
+    let secs = t
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0);
+    format!(
+        "{:02}:{:02}:{:02}",
+        (secs / 3600) % 24,
+        (secs / 60) % 60,
+        secs % 60
+    )
+}
+
+/// Adds IDs (deduplicated, order kept).
+pub fn add_calls(app: &mut App, pasted: &str) {
+    for id in parse_call_ids(pasted) {
+        if !app.manual_calls.contains(&id) {
+            app.manual_calls.push(id);
+        }
+    }
+}
+
+/// Draws the list.
+pub fn show(ui: &mut egui::Ui, app: &mut App) {
+    ui.heading(text::HEADING);
+    ui.horizontal(|ui| {
+        let l = ui.label(text::FILTER);
+        ui.add(egui::TextEdit::singleline(&mut app.filter).desired_width(200.0))
+            .labelled_by(l.id);
+    });
+    let filter = app.filter.to_lowercase();
+    let matches = |s: &str| filter.is_empty() || s.to_lowercase().contains(&filter);
+    let mut query: Option<String> = None;
+
+    let selected = app.selected_call.clone();
+    if matches(text::CURRENT) || filter.is_empty() {
+        let current = ui.selectable_label(selected.as_deref() == Some(""), text::CURRENT);
+        if current.clicked() {
+            query = Some(String::new());
+        }
+    }
+
+    ui.add_space(4.0);
+    ui.label(egui::RichText::new(text::ADDED).strong());
+    let mut remove = None;
+    for (i, id) in app.manual_calls.iter().enumerate() {
+        if !matches(id) {
+            continue;
+        }
+        ui.horizontal(|ui| {
+            if ui
+                .selectable_label(selected.as_deref() == Some(id.as_str()), id)
+                .clicked()
+            {
+                query = Some(id.clone());
+            }
+            if ui.small_button("✖").on_hover_text(text::REMOVE).clicked() {
+                remove = Some(i);
+            }
+        });
+    }
+    if let Some(i) = remove {
+        app.manual_calls.remove(i);
+    }
+    ui.horizontal(|ui| {
+        let l = ui.label(text::ADD_LABEL);
+        let r = ui
+            .add(
+                egui::TextEdit::singleline(&mut app.paste)
+                    .hint_text(text::ADD_HINT)
+                    .desired_width(150.0),
+            )
+            .labelled_by(l.id);
+        let enter = r.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
+        if ui.button(text::ADD).clicked() || enter {
+            let pasted = std::mem::take(&mut app.paste);
+            add_calls(app, &pasted);
+        }
+    });
+
+    ui.add_space(4.0);
+    ui.label(egui::RichText::new(text::HISTORY).strong());
+    if app.history.is_empty() {
+        ui.weak(text::NONE_YET);
+    }
+    for entry in app.history.iter().rev() {
+        let label = call_label(&entry.call_id);
+        if !matches(&label) && !matches(&entry.outcome) {
+            continue;
+        }
+        ui.horizontal(|ui| {
+            ui.weak(clock(entry.at));
+            if ui
+                .selectable_label(false, &label)
+                .on_hover_text(format!("agent {}", entry.agent))
+                .clicked()
+            {
+                query = Some(entry.call_id.clone());
+            }
+            let color = if entry.ok {
+                theme::ok_color(ui)
+            } else {
+                theme::error_color(ui)
+            };
+            ui.colored_label(color, &entry.outcome);
+            ui.weak(status::size(entry.size));
+        });
+    }
+    if let Some(call) = query {
+        app.query_call(call);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pasted_ids_split_on_any_separator() {
+        assert_eq!(
+            parse_call_ids(" 1700-1, 1700-2;1700-3\n17000000#04&x=1\t"),
+            vec!["1700-1", "1700-2", "1700-3", "17000000#04&x=1"]
+        );
+        assert!(parse_call_ids(" \n ").is_empty());
+    }
+
+    #[test]
+    fn clock_is_hh_mm_ss() {
+        assert_eq!(
+            clock(UNIX_EPOCH + std::time::Duration::from_secs(3661)),
+            "01:01:01"
+        );
+    }
+}

@@ -1,0 +1,335 @@
+//! The connection form: profile, host, port, agent, TLS, GUID (keyring), Test connection.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use egui::{RichText, TextEdit};
+
+use super::app::{App, DEMO_PROFILE, Form};
+use super::theme;
+use crate::keystore::KeyringStatus;
+use crate::profiles::Profile;
+use crate::secret::Guid;
+use crate::worker::Connection;
+
+/// Default whole-request timeout (the CLI's default too).
+pub const DEFAULT_TIMEOUT_SECS: u64 = 15;
+
+/// Every string this panel shows.
+pub mod text {
+    pub const HEADING: &str = "Connection";
+    pub const PROFILE: &str = "Profile";
+    pub const NEW_PROFILE: &str = "(new profile)";
+    pub const NAME: &str = "Profile name";
+    pub const HOST: &str = "Host";
+    pub const PORT: &str = "Port";
+    pub const AGENT: &str = "Agent ID";
+    pub const CA_FILE: &str = "CA certificate";
+    pub const CHOOSE: &str = "Choose…";
+    pub const INSECURE: &str = "Insecure: skip certificate verification";
+    pub const TIMEOUT: &str = "Timeout (s)";
+    pub const GUID: &str = "GUID";
+    pub const SHOW: &str = "Show";
+    pub const SAVE: &str = "Save profile";
+    pub const DELETE: &str = "Delete profile";
+    pub const TEST: &str = "Test connection";
+    pub const TESTING: &str = "Testing…";
+    pub const DEMO_CA: &str = "Trusts exactly the demo gateway's own certificate.";
+    pub const DEMO_GUID_NOTE: &str = "Demo GUID, kept in memory only.";
+    pub const GUID_LOADING: &str = "Reading the GUID from the keyring…";
+    pub const GUID_FROM_KEYRING: &str = "GUID read from the system keyring.";
+    pub const GUID_NONE: &str = "No GUID stored for this profile yet: paste it and save.";
+    pub const GUID_SAVED: &str = "GUID saved in the system keyring.";
+    pub const KEYRING_OK: &str = "GUIDs are stored in the system keyring";
+    pub const KEYRING_CHECKING: &str = "Checking the system keyring…";
+    pub const KEYRING_NONE: &str = "No system keyring";
+    pub const HOST_MISSING: &str = "Enter the gateway host name or IP address.";
+    pub const PORT_BAD: &str =
+        "The port must be a number from 1 to 65535 (the gateway's default is 8043).";
+    pub const TIMEOUT_BAD: &str = "The timeout must be a whole number of seconds from 1 to 3600.";
+    pub const GUID_MISSING: &str = "Enter the GUID (from the agent's sign-in) before querying.";
+}
+
+/// Draws the form.
+pub fn show(ui: &mut egui::Ui, app: &mut App) {
+    ui.heading(text::HEADING);
+    profile_picker(ui, app);
+    let form_enabled = !app.form.demo;
+    egui::Grid::new("conn-grid")
+        .num_columns(2)
+        .spacing([8.0, 6.0])
+        .show(ui, |ui| {
+            field(ui, text::NAME, &mut app.form.name, form_enabled, false);
+            field(ui, text::HOST, &mut app.form.host, form_enabled, false);
+            field(ui, text::PORT, &mut app.form.port, form_enabled, false);
+            field(ui, text::AGENT, &mut app.form.agent, form_enabled, false);
+            ui.label("");
+            if let Some(problem) = agent_problem(&app.form.agent) {
+                ui.colored_label(theme::error_color(ui), problem);
+            } else {
+                ui.label("");
+            }
+            ui.end_row();
+            let ca = ui.label(text::CA_FILE);
+            ui.horizontal(|ui| {
+                if app.form.demo {
+                    ui.label(RichText::new(text::DEMO_CA).italics());
+                } else {
+                    ui.add(TextEdit::singleline(&mut app.form.ca_file).desired_width(150.0))
+                        .labelled_by(ca.id);
+                    if ui.button(text::CHOOSE).clicked() {
+                        app.worker.send(crate::worker::Request::ChooseCaFile);
+                    }
+                }
+            });
+            ui.end_row();
+            field(ui, text::TIMEOUT, &mut app.form.timeout, true, false);
+            let g = ui.label(text::GUID);
+            ui.horizontal(|ui| {
+                let show = app.form.show_guid;
+                ui.add_enabled(
+                    form_enabled,
+                    TextEdit::singleline(&mut app.form.guid)
+                        .password(!show)
+                        .desired_width(170.0),
+                )
+                .labelled_by(g.id);
+                ui.checkbox(&mut app.form.show_guid, text::SHOW);
+            });
+            ui.end_row();
+        });
+    ui.add_enabled(
+        !app.form.demo,
+        egui::Checkbox::new(&mut app.form.insecure, text::INSECURE),
+    );
+    if app.form.insecure {
+        theme::insecure_badge(ui);
+    }
+    if let Some((ok, note)) = &app.guid_note {
+        let color = if *ok {
+            ui.visuals().weak_text_color()
+        } else {
+            theme::warn_color(ui)
+        };
+        ui.colored_label(color, note);
+    }
+    keyring_line(ui, app);
+    ui.horizontal_wrapped(|ui| {
+        if ui
+            .add_enabled(!app.form.demo, egui::Button::new(text::SAVE))
+            .clicked()
+        {
+            app.save_profile();
+        }
+        let can_delete = app
+            .selected_profile
+            .as_ref()
+            .is_some_and(|p| app.profiles.iter().any(|q| &q.name == p));
+        if ui
+            .add_enabled(
+                can_delete && !app.form.demo,
+                egui::Button::new(text::DELETE),
+            )
+            .clicked()
+        {
+            app.delete_profile();
+        }
+        let testing = app.test.as_ref().is_some_and(|t| t.1.is_none());
+        if testing {
+            ui.add(egui::Spinner::new());
+            ui.label(text::TESTING);
+        } else if ui.button(text::TEST).clicked() {
+            app.test_connection();
+        }
+    });
+    if let Some(e) = &app.profile_error {
+        ui.colored_label(theme::error_color(ui), e);
+    }
+    if let Some((_, Some(steps))) = &app.test {
+        for step in steps {
+            let (mark, color) = match step.ok {
+                Some(true) => ("✔", theme::ok_color(ui)),
+                Some(false) => ("✖", theme::error_color(ui)),
+                None => ("–", ui.visuals().weak_text_color()),
+            };
+            ui.horizontal_wrapped(|ui| {
+                ui.colored_label(color, format!("{mark} {}", step.what));
+                ui.label(&step.detail);
+            });
+        }
+    }
+}
+
+fn field(ui: &mut egui::Ui, label: &str, value: &mut String, enabled: bool, password: bool) {
+    let l = ui.label(label);
+    ui.add_enabled(
+        enabled,
+        TextEdit::singleline(value)
+            .password(password)
+            .desired_width(220.0),
+    )
+    .labelled_by(l.id);
+    ui.end_row();
+}
+
+fn profile_picker(ui: &mut egui::Ui, app: &mut App) {
+    let current = app
+        .selected_profile
+        .clone()
+        .unwrap_or_else(|| text::NEW_PROFILE.to_owned());
+    let mut choice: Option<Option<String>> = None;
+    ui.horizontal(|ui| {
+        let l = ui.label(text::PROFILE);
+        egui::ComboBox::from_id_salt("profile-combo")
+            .selected_text(current.as_str())
+            .width(200.0)
+            .show_ui(ui, |ui| {
+                if app.demo.is_some()
+                    && ui
+                        .selectable_label(current == DEMO_PROFILE, DEMO_PROFILE)
+                        .clicked()
+                {
+                    choice = Some(Some(DEMO_PROFILE.to_owned()));
+                }
+                for p in &app.profiles {
+                    if ui.selectable_label(current == p.name, &p.name).clicked() {
+                        choice = Some(Some(p.name.clone()));
+                    }
+                }
+                if ui
+                    .selectable_label(app.selected_profile.is_none(), text::NEW_PROFILE)
+                    .clicked()
+                {
+                    choice = Some(None);
+                }
+            })
+            .response
+            .labelled_by(l.id);
+        if app.form.demo {
+            theme::demo_badge(ui);
+        }
+    });
+    match choice {
+        Some(Some(name)) => app.select_profile(&name),
+        Some(None) => {
+            app.selected_profile = None;
+            app.form = Form {
+                timeout: app.form.timeout.clone(),
+                ..Form::new()
+            };
+            app.guid_note = None;
+        }
+        None => {}
+    }
+}
+
+fn keyring_line(ui: &mut egui::Ui, app: &App) {
+    if app.form.demo {
+        return;
+    }
+    match &app.keyring {
+        None => {
+            ui.weak(text::KEYRING_CHECKING);
+        }
+        Some(KeyringStatus::Available { .. }) => {
+            ui.weak(format!("🔒 {}", text::KEYRING_OK));
+        }
+        Some(KeyringStatus::Unavailable { reason }) => {
+            ui.colored_label(
+                theme::warn_color(ui),
+                format!("⚠ {}: {reason}", text::KEYRING_NONE),
+            );
+        }
+    }
+}
+
+/// What is wrong with the agent ID as typed (None when valid or still empty).
+pub fn agent_problem(agent: &str) -> Option<String> {
+    if agent.trim().is_empty() {
+        return None;
+    }
+    validate_agent(agent.trim()).err()
+}
+
+/// The gateway's own agent ID rules (digits, 101..=999999), as a plain message.
+fn validate_agent(agent: &str) -> Result<(), String> {
+    // TEMP until gateway::AgentId lands.
+    match agent.parse::<u32>() {
+        Ok(n) if (101..=999_999).contains(&n) && agent.bytes().all(|b| b.is_ascii_digit()) => {
+            Ok(())
+        }
+        _ if agent.is_empty() => Err("Enter the agent ID (digits, 101 to 999999).".to_owned()),
+        _ => Err(format!(
+            "\"{agent}\" is not a valid agent ID: use digits only, 101 to 999999."
+        )),
+    }
+}
+
+/// A profile (no secret) from the form.
+pub fn profile_from_form(form: &Form) -> Result<Profile, String> {
+    let port = parse_port(&form.port)?;
+    if let Some(p) = agent_problem(&form.agent) {
+        return Err(p);
+    }
+    Ok(Profile {
+        name: form.name.trim().to_owned(),
+        host: form.host.trim().to_owned(),
+        port,
+        agent: form.agent.trim().to_owned(),
+        ca_file: Some(form.ca_file.trim())
+            .filter(|s| !s.is_empty())
+            .map(PathBuf::from),
+        insecure: form.insecure,
+    })
+}
+
+/// The connection the form describes, or the first problem in plain words.
+pub fn connection_from_form(
+    form: &Form,
+    ca_pem: Option<Arc<Vec<u8>>>,
+) -> Result<Connection, String> {
+    let host = form.host.trim();
+    if host.is_empty() {
+        return Err(text::HOST_MISSING.to_owned());
+    }
+    let port = parse_port(&form.port)?;
+    if form.agent.trim().is_empty() {
+        return Err(validate_agent("").err().unwrap_or_default());
+    }
+    if let Some(p) = agent_problem(&form.agent) {
+        return Err(p);
+    }
+    let timeout = form
+        .timeout
+        .trim()
+        .parse::<u64>()
+        .ok()
+        .filter(|s| (1..=3600).contains(s))
+        .ok_or_else(|| text::TIMEOUT_BAD.to_owned())?;
+    let guid = match Guid::new(&form.guid) {
+        Ok(g) => g,
+        Err(crate::secret::GuidError::Empty) => return Err(text::GUID_MISSING.to_owned()),
+        Err(e) => return Err(e.to_string()),
+    };
+    Ok(Connection {
+        host: host.to_owned(),
+        port,
+        agent: form.agent.trim().to_owned(),
+        ca_file: Some(form.ca_file.trim())
+            .filter(|s| !s.is_empty() && !form.demo)
+            .map(PathBuf::from),
+        ca_pem,
+        insecure: form.insecure && !form.demo,
+        guid,
+        timeout: Duration::from_secs(timeout),
+    })
+}
+
+fn parse_port(s: &str) -> Result<u16, String> {
+    s.trim()
+        .parse::<u16>()
+        .ok()
+        .filter(|p| *p != 0)
+        .ok_or_else(|| text::PORT_BAD.to_owned())
+}

@@ -1,0 +1,75 @@
+//! Colours, badges and the top bar. The light/dark theme follows the system (egui's
+//! `ThemePreference::System`, set in `App::new`); colours here adapt to the active one.
+
+use egui::{Color32, RichText};
+
+use super::app::App;
+use super::fonts::FontStatus;
+
+/// Every string the top bar shows.
+pub mod text {
+    pub const TITLE: &str = "calldata-inspector";
+    pub const DEMO: &str = "DEMO";
+    pub const DEMO_HINT: &str = "Connected to the embedded demo gateway (simulated data).";
+    pub const INSECURE: &str = "INSECURE: certificate not verified";
+    pub const NO_CJK_FONT: &str = "No Chinese font found: Chinese text may show as boxes. Install Noto Sans CJK (fonts-noto-cjk) or WenQuanYi.";
+}
+
+/// Red for errors, readable on both themes.
+pub fn error_color(ui: &egui::Ui) -> Color32 {
+    ui.visuals().error_fg_color
+}
+
+/// Orange for warnings.
+pub fn warn_color(ui: &egui::Ui) -> Color32 {
+    ui.visuals().warn_fg_color
+}
+
+/// Green for success.
+pub fn ok_color(ui: &egui::Ui) -> Color32 {
+    if ui.visuals().dark_mode {
+        Color32::from_rgb(110, 200, 120)
+    } else {
+        Color32::from_rgb(20, 120, 40)
+    }
+}
+
+/// The persistent red "insecure" badge.
+pub fn insecure_badge(ui: &mut egui::Ui) {
+    badge(ui, text::INSECURE, Color32::from_rgb(190, 30, 30));
+}
+
+/// The "demo" badge.
+pub fn demo_badge(ui: &mut egui::Ui) {
+    badge(ui, text::DEMO, Color32::from_rgb(40, 110, 200)).on_hover_text(text::DEMO_HINT);
+}
+
+fn badge(ui: &mut egui::Ui, label: &str, fill: Color32) -> egui::Response {
+    egui::Frame::new()
+        .fill(fill)
+        .corner_radius(4.0)
+        .inner_margin(egui::Margin::symmetric(6, 2))
+        .show(ui, |ui| {
+            ui.label(RichText::new(label).color(Color32::WHITE).strong())
+        })
+        .inner
+}
+
+/// Title, badges and notices.
+pub fn top_bar(ui: &mut egui::Ui, app: &App) {
+    ui.horizontal_wrapped(|ui| {
+        ui.label(RichText::new(text::TITLE).strong());
+        if app.form.demo {
+            demo_badge(ui);
+            ui.weak(text::DEMO_HINT);
+        }
+        if app.form.insecure && !app.form.demo {
+            insecure_badge(ui);
+        }
+        if let Some(status) = &app.fonts
+            && super::fonts::get(status) == FontStatus::NotFound
+        {
+            ui.colored_label(warn_color(ui), text::NO_CJK_FONT);
+        }
+    });
+}
