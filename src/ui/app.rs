@@ -552,6 +552,27 @@ impl App {
         self.status_message.as_ref()
     }
 
+    /// The note under the GUID field (keyring outcome), if any.
+    pub fn guid_note_text(&self) -> Option<String> {
+        self.guid_note.as_ref().map(|(_, t)| t.clone())
+    }
+
+    /// What the inspector shows.
+    pub fn state(&self) -> &InspectorState {
+        &self.state
+    }
+
+    /// The current view tab.
+    pub fn view(&self) -> View {
+        self.view
+    }
+
+    /// Switches the view tab.
+    pub fn set_view(&mut self, view: View) {
+        self.view = view;
+        self.refresh_find();
+    }
+
     pub(crate) fn set_status(&mut self, ok: bool, text: String) {
         self.status_message = Some((ok, text));
     }

@@ -97,7 +97,7 @@ pub fn show(ui: &mut egui::Ui, app: &mut App) {
             {
                 query = Some(id.clone());
             }
-            if ui.small_button("✖").on_hover_text(text::REMOVE).clicked() {
+            if ui.small_button("x").on_hover_text(text::REMOVE).clicked() {
                 remove = Some(i);
             }
         });
@@ -107,15 +107,15 @@ pub fn show(ui: &mut egui::Ui, app: &mut App) {
     }
     ui.horizontal(|ui| {
         let l = ui.label(text::ADD_LABEL);
-        let r = ui
-            .add(
-                egui::TextEdit::singleline(&mut app.paste)
-                    .hint_text(text::ADD_HINT)
-                    .desired_width(150.0),
-            )
-            .labelled_by(l.id);
-        let enter = r.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
-        if ui.button(text::ADD).clicked() || enter {
+        // Multi-line so a pasted column of IDs keeps its line breaks.
+        ui.add(
+            egui::TextEdit::multiline(&mut app.paste)
+                .hint_text(text::ADD_HINT)
+                .desired_rows(2)
+                .desired_width(150.0),
+        )
+        .labelled_by(l.id);
+        if ui.button(text::ADD).clicked() {
             let pasted = std::mem::take(&mut app.paste);
             add_calls(app, &pasted);
         }

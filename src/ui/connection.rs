@@ -34,6 +34,9 @@ pub mod text {
     pub const SAVE: &str = "Save profile";
     pub const DELETE: &str = "Delete profile";
     pub const TEST: &str = "Test connection";
+    pub const STEP_OK: &str = "OK";
+    pub const STEP_FAILED: &str = "FAILED";
+    pub const STEP_SKIPPED: &str = "not checked";
     pub const TESTING: &str = "Testing…";
     pub const DEMO_CA: &str = "Trusts exactly the demo gateway's own certificate.";
     pub const DEMO_GUID_NOTE: &str = "Demo GUID, kept in memory only.";
@@ -149,9 +152,9 @@ pub fn show(ui: &mut egui::Ui, app: &mut App) {
     if let Some((_, Some(steps))) = &app.test {
         for step in steps {
             let (mark, color) = match step.ok {
-                Some(true) => ("✔", theme::ok_color(ui)),
-                Some(false) => ("✖", theme::error_color(ui)),
-                None => ("–", ui.visuals().weak_text_color()),
+                Some(true) => (text::STEP_OK, theme::ok_color(ui)),
+                Some(false) => (text::STEP_FAILED, theme::error_color(ui)),
+                None => (text::STEP_SKIPPED, ui.visuals().weak_text_color()),
             };
             ui.horizontal_wrapped(|ui| {
                 ui.colored_label(color, format!("{mark} {}", step.what));
@@ -233,12 +236,12 @@ fn keyring_line(ui: &mut egui::Ui, app: &App) {
             ui.weak(text::KEYRING_CHECKING);
         }
         Some(KeyringStatus::Available { .. }) => {
-            ui.weak(format!("🔒 {}", text::KEYRING_OK));
+            ui.weak(text::KEYRING_OK);
         }
         Some(KeyringStatus::Unavailable { reason }) => {
             ui.colored_label(
                 theme::warn_color(ui),
-                format!("⚠ {}: {reason}", text::KEYRING_NONE),
+                format!("{}: {reason}", text::KEYRING_NONE),
             );
         }
     }

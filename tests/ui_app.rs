@@ -1,0 +1,7 @@
+//! Headless tests of the real window (`ui::App`) with egui_kittest: forms, profiles, keyring,
+//! queries against the embedded simulator, views, export and every error state.
+
+mod ui_app {
+    pub mod common;
+    mod form;
+}

@@ -1,0 +1,99 @@
+//! Shared set-up: an App with a temp profile dir and the in-memory mock keyring.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use calldata_inspector::keystore::Keystore;
+use calldata_inspector::profiles::ProfileStore;
+use calldata_inspector::ui::{App, AppConfig};
+use calldata_inspector::worker::KeystoreSource;
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+
+/// A GUID-shaped secret that must never leak anywhere.
+pub const SECRET: &str = "5e1f0c2a-7b7d-4c1e-9d11-0a0b0c0d0e0f.AgentGateway7";
+
+/// Temp profile dir + mock keyring shared with the app.
+pub struct Fixture {
+    pub dir: tempfile::TempDir,
+    pub keystore: Arc<Keystore>,
+}
+
+impl Fixture {
+    pub fn new() -> Self {
+        Self {
+            dir: tempfile::tempdir().unwrap(),
+            keystore: Arc::new(Keystore::mock()),
+        }
+    }
+
+    pub fn config(&self) -> AppConfig {
+        AppConfig {
+            demo: None,
+            profiles: Some(ProfileStore::in_dir(self.dir.path())),
+            keystore: KeystoreSource::Given(self.keystore.clone()),
+            load_system_font: false,
+        }
+    }
+
+    pub fn harness(&self) -> Harness<'static, App> {
+        harness(self.config())
+    }
+}
+
+/// A harness around the real App.
+pub fn harness(config: AppConfig) -> Harness<'static, App> {
+    let mut h = Harness::builder()
+        .with_size([1280.0, 800.0])
+        .build_eframe(move |cc| App::new(cc, config));
+    h.run();
+    h
+}
+
+/// Steps frames until `cond` holds (worker answers arrive asynchronously); panics after 30 s.
+pub fn wait_until(h: &mut Harness<'static, App>, what: &str, cond: impl Fn(&App) -> bool) {
+    let start = Instant::now();
+    loop {
+        h.step();
+        if cond(h.state()) {
+            h.run();
+            return;
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(30),
+            "timed out waiting for: {what}"
+        );
+        std::thread::sleep(Duration::from_millis(10));
+    }
+}
+
+/// Types into the text field labelled `label` (replacing nothing: fields start empty).
+pub fn type_into(h: &mut Harness<'static, App>, label: &str, text: &str) {
+    h.get_by_label(label).focus();
+    h.run();
+    h.get_by_label(label).type_text(text);
+    h.run();
+}
+
+/// Clears the field labelled `label`, then types `text`.
+pub fn replace_text(h: &mut Harness<'static, App>, label: &str, text: &str) {
+    h.get_by_label(label).focus();
+    h.run();
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    h.run();
+    h.key_press(egui::Key::Backspace);
+    h.run();
+    h.get_by_label(label).type_text(text);
+    h.run();
+}
+
+/// Clicks the button (or any node) labelled exactly `label`.
+pub fn click(h: &mut Harness<'static, App>, label: &str) {
+    h.get_by_label(label).click();
+    h.run();
+}
+
+/// Whether some node's label contains `text`.
+pub fn shows(h: &Harness<'static, App>, text: &str) -> bool {
+    h.query_all_by_label_contains(text).next().is_some()
+}
