@@ -1,0 +1,357 @@
+//! `calldata-inspector profile add|list|remove`: the window's saved connections from the shell.
+//! Profiles hold no secret; `--guid-stdin` puts the GUID into the OS keyring.
+
+use std::io::{Read, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use crate::keystore::{Keystore, Stored};
+use crate::profiles::{DEFAULT_PORT, Profile, ProfileStore};
+use crate::secret::Guid;
+
+/// The `profile` subcommands.
+#[derive(Debug, clap::Subcommand)]
+pub enum ProfileCommand {
+    /// Save (or replace) a profile; the GUID, if given on stdin, goes to the OS keyring.
+    Add(AddArgs),
+    /// List saved profiles (never shows GUIDs).
+    List,
+    /// Delete a profile and its keyring entry.
+    Remove {
+        /// Profile name.
+        name: String,
+    },
+}
+
+/// Arguments of `profile add`.
+#[derive(Debug, clap::Args)]
+pub struct AddArgs {
+    /// Profile name.
+    pub name: String,
+    /// Gateway host name or IP address.
+    #[arg(long)]
+    pub host: String,
+    /// Gateway HTTPS port.
+    #[arg(long, default_value_t = DEFAULT_PORT)]
+    pub port: u16,
+    /// Agent ID (digits, 101..=999999).
+    #[arg(long)]
+    pub agent: String,
+    /// Extra CA certificate (PEM) to trust for this gateway.
+    #[arg(long)]
+    pub ca_file: Option<PathBuf>,
+    /// Skip certificate verification (not recommended).
+    #[arg(long)]
+    pub insecure: bool,
+    /// Read the GUID from standard input and store it in the OS keyring.
+    #[arg(long)]
+    pub guid_stdin: bool,
+}
+
+/// Runs a profile subcommand against the platform config dir and keyring.
+pub fn run(cmd: ProfileCommand) -> ExitCode {
+    let store = match ProfileStore::open_default() {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("calldata-inspector: {e}");
+            return ExitCode::from(1);
+        }
+    };
+    // Only commands that touch secrets open the keyring (it may prompt or wait on D-Bus).
+    let needs_keyring = match &cmd {
+        ProfileCommand::Add(a) => a.guid_stdin,
+        ProfileCommand::Remove { .. } => true,
+        ProfileCommand::List => false,
+    };
+    let keystore = if needs_keyring {
+        Keystore::platform()
+    } else {
+        Keystore::memory_only("not needed")
+    };
+    let code = run_with(
+        cmd,
+        &store,
+        &keystore,
+        &mut std::io::stdin().lock(),
+        &mut std::io::stdout().lock(),
+        &mut std::io::stderr().lock(),
+    );
+    ExitCode::from(code)
+}
+
+/// Runs a subcommand with explicit store, keyring and streams; returns the exit code
+/// (0 ok, 1 file/keyring failure, 2 bad input).
+pub fn run_with(
+    cmd: ProfileCommand,
+    store: &ProfileStore,
+    keystore: &Keystore,
+    stdin: &mut dyn Read,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> u8 {
+    match cmd {
+        ProfileCommand::Add(a) => add(a, store, keystore, stdin, out, err),
+        ProfileCommand::List => match store.load() {
+            Ok(all) if all.is_empty() => {
+                let _ = writeln!(
+                    out,
+                    "No profiles yet. Add one with: calldata-inspector profile add NAME --host HOST --agent ID --guid-stdin"
+                );
+                0
+            }
+            Ok(all) => {
+                for p in all {
+                    let mut line = format!("{}\t{}:{}\tagent {}", p.name, p.host, p.port, p.agent);
+                    if let Some(ca) = &p.ca_file {
+                        line.push_str(&format!("\tca {}", ca.display()));
+                    }
+                    if p.insecure {
+                        line.push_str("\tINSECURE");
+                    }
+                    let _ = writeln!(out, "{line}");
+                }
+                0
+            }
+            Err(e) => fail(err, 1, &e.to_string()),
+        },
+        ProfileCommand::Remove { name } => {
+            if let Err(e) = store.remove(&name) {
+                let code = if matches!(e, crate::profiles::ProfileError::NotFound(_)) {
+                    2
+                } else {
+                    1
+                };
+                return fail(err, code, &e.to_string());
+            }
+            if let Err(e) = keystore.delete(&name) {
+                let _ = writeln!(
+                    err,
+                    "calldata-inspector: profile \"{name}\" removed, but its keyring entry could not be deleted: {e}"
+                );
+                return 1;
+            }
+            let _ = writeln!(out, "Removed profile \"{name}\" and its stored GUID.");
+            0
+        }
+    }
+}
+
+fn add(
+    a: AddArgs,
+    store: &ProfileStore,
+    keystore: &Keystore,
+    stdin: &mut dyn Read,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> u8 {
+    if a.host.trim().is_empty() {
+        return fail(err, 2, "--host is empty; give the gateway host name or IP");
+    }
+    let agent = a.agent.trim();
+    if !(agent.bytes().all(|b| b.is_ascii_digit())
+        && agent
+            .parse::<u32>()
+            .is_ok_and(|n| (101..=999_999).contains(&n)))
+    {
+        return fail(
+            err,
+            2,
+            &format!("--agent \"{agent}\" is not a valid agent ID: use digits only, 101 to 999999"),
+        );
+    }
+    let guid = if a.guid_stdin {
+        let mut text = String::new();
+        if stdin.read_to_string(&mut text).is_err() {
+            return fail(
+                err,
+                2,
+                "could not read the GUID from standard input (is it UTF-8?)",
+            );
+        }
+        match Guid::new(&text) {
+            Ok(g) => Some(g),
+            Err(e) => {
+                return fail(
+                    err,
+                    2,
+                    &format!("the GUID on standard input is unusable: {e}"),
+                );
+            }
+        }
+    } else {
+        None
+    };
+    let profile = Profile {
+        name: a.name.clone(),
+        host: a.host.trim().to_owned(),
+        port: a.port,
+        agent: agent.to_owned(),
+        ca_file: a.ca_file,
+        insecure: a.insecure,
+    };
+    if let Err(e) = store.upsert(profile) {
+        let code = if matches!(e, crate::profiles::ProfileError::EmptyName) {
+            2
+        } else {
+            1
+        };
+        return fail(err, code, &e.to_string());
+    }
+    let _ = writeln!(
+        out,
+        "Saved profile \"{}\" in {}.",
+        a.name,
+        store.path().display()
+    );
+    if a.insecure {
+        let _ = writeln!(
+            err,
+            "warning: profile \"{}\" skips certificate verification",
+            a.name
+        );
+    }
+    if let Some(g) = guid {
+        match keystore.store(&a.name, &g) {
+            Stored::Keyring => {
+                let _ = writeln!(out, "GUID stored in the system keyring.");
+            }
+            Stored::MemoryOnly { reason } => {
+                // The CLI process ends now, so a memory copy is useless: say the GUID was not kept.
+                let reason = reason
+                    .split(';')
+                    .next()
+                    .unwrap_or("no system keyring")
+                    .to_owned();
+                return fail(
+                    err,
+                    1,
+                    &format!(
+                        "the GUID was NOT stored: {reason}. The profile is saved; pass the GUID to each query with --guid-stdin instead."
+                    ),
+                );
+            }
+        }
+    }
+    0
+}
+
+fn fail(err: &mut dyn Write, code: u8, msg: &str) -> u8 {
+    let _ = writeln!(err, "calldata-inspector: {msg}");
+    code
+}
+
+/// For `query --profile NAME`: the profile and its GUID from the keyring (None if not stored).
+pub fn resolve(name: &str) -> Result<(Profile, Option<Guid>), String> {
+    let store = ProfileStore::open_default().map_err(|e| e.to_string())?;
+    let profile = store.get(name).map_err(|e| e.to_string())?;
+    let guid = Keystore::platform().load(name).map_err(|e| e.to_string())?;
+    Ok((profile, guid))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SECRET: &str = "aa11bb22-cc33-dd44-ee55-ff6677889900.AgentGateway1";
+
+    fn add_args(name: &str, agent: &str) -> AddArgs {
+        AddArgs {
+            name: name.into(),
+            host: "gw.example".into(),
+            port: 8043,
+            agent: agent.into(),
+            ca_file: None,
+            insecure: false,
+            guid_stdin: true,
+        }
+    }
+
+    fn call(
+        cmd: ProfileCommand,
+        store: &ProfileStore,
+        ks: &Keystore,
+        input: &str,
+    ) -> (u8, String, String) {
+        let (mut out, mut err) = (Vec::new(), Vec::new());
+        let code = run_with(cmd, store, ks, &mut input.as_bytes(), &mut out, &mut err);
+        (
+            code,
+            String::from_utf8(out).unwrap(),
+            String::from_utf8(err).unwrap(),
+        )
+    }
+
+    #[test]
+    fn add_list_remove_with_guid_in_keyring_only() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = ProfileStore::in_dir(dir.path());
+        let ks = Keystore::mock();
+        let (code, out, err) = call(
+            ProfileCommand::Add(add_args("site", "1001")),
+            &store,
+            &ks,
+            &format!("{SECRET}\n"),
+        );
+        assert_eq!(code, 0, "{err}");
+        assert!(out.contains("GUID stored in the system keyring"), "{out}");
+        assert_eq!(ks.load("site").unwrap().unwrap().expose(), SECRET);
+        let file = std::fs::read_to_string(store.path()).unwrap();
+        assert!(!file.contains(SECRET));
+
+        let (code, out, _) = call(ProfileCommand::List, &store, &ks, "");
+        assert_eq!(code, 0);
+        assert!(out.contains("site\tgw.example:8043\tagent 1001"), "{out}");
+        assert!(!out.contains(SECRET));
+
+        let (code, out, _) = call(
+            ProfileCommand::Remove {
+                name: "site".into(),
+            },
+            &store,
+            &ks,
+            "",
+        );
+        assert_eq!(code, 0);
+        assert!(out.contains("Removed"));
+        assert_eq!(ks.load("site").unwrap(), None);
+        let (code, _, err) = call(
+            ProfileCommand::Remove {
+                name: "site".into(),
+            },
+            &store,
+            &ks,
+            "",
+        );
+        assert_eq!(code, 2);
+        assert!(err.contains("no profile named"), "{err}");
+    }
+
+    #[test]
+    fn bad_agent_and_missing_keyring_are_explained() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = ProfileStore::in_dir(dir.path());
+        let (code, _, err) = call(
+            ProfileCommand::Add(add_args("x", "12a")),
+            &store,
+            &Keystore::mock(),
+            SECRET,
+        );
+        assert_eq!(code, 2);
+        assert!(err.contains("not a valid agent ID"), "{err}");
+
+        let none = Keystore::memory_only("no system keyring is reachable (no D-Bus session)");
+        let (code, _, err) = call(
+            ProfileCommand::Add(add_args("y", "1001")),
+            &store,
+            &none,
+            SECRET,
+        );
+        assert_eq!(code, 1);
+        assert!(
+            err.contains("NOT stored") && err.contains("no system keyring"),
+            "{err}"
+        );
+        assert!(!err.contains(SECRET));
+        assert_eq!(store.get("y").unwrap().agent, "1001");
+    }
+}
