@@ -633,6 +633,178 @@ mod tests {
         assert_eq!(TextRows::new(String::new()).rows.len(), 1);
     }
 
+    fn worker() -> Worker {
+        Worker::start(KeystoreSource::Given(Arc::new(Keystore::mock())), || {}).unwrap()
+    }
+
+    fn next_event(w: &Worker) -> Event {
+        let start = std::time::Instant::now();
+        loop {
+            if let Some(ev) = w.drain().into_iter().next() {
+                return ev;
+            }
+            assert!(start.elapsed() < Duration::from_secs(20), "no event");
+            std::thread::sleep(Duration::from_millis(5));
+        }
+    }
+
+    fn inspection(raw: &[u8], decoded: Option<&str>) -> Arc<Inspection> {
+        Arc::new(Inspection {
+            spec_summary: QuerySummary {
+                host: "h".into(),
+                port: 1,
+                agent: "1001".into(),
+                call_id: "c".into(),
+                encoded: false,
+            },
+            at: SystemTime::now(),
+            http_status: 200,
+            elapsed: Duration::ZERO,
+            content_type: None,
+            raw: Arc::new(raw.to_vec()),
+            raw_rows: Arc::new(TextRows::new(String::from_utf8_lossy(raw).into_owned())),
+            retcode: Some("0".into()),
+            retcode_meaning: None,
+            message: None,
+            error: None,
+            decoded: decoded.map(|t| DecodedView {
+                bytes: Arc::new(t.as_bytes().to_vec()),
+                text: Arc::new(TextRows::new(t.to_owned())),
+                charset: "UTF-8",
+                confidence: 1.0,
+                had_errors: false,
+                base64: None,
+                structure: StructureView::Text,
+            }),
+            report: Arc::new(b"{}".to_vec()),
+        })
+    }
+
+    #[test]
+    fn export_writes_exact_bytes_and_a_failure_keeps_the_old_file() {
+        let w = worker();
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("out.json");
+        let i = inspection(b"{\"retcode\":\"0\"}\r\n", Some("客户"));
+        w.send(Request::Export {
+            id: 7,
+            path: target.clone(),
+            inspection: i.clone(),
+            kind: ExportKind::Raw,
+        });
+        match next_event(&w) {
+            Event::Exported {
+                id: 7,
+                result: Ok(p),
+            } => assert_eq!(p, target),
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(std::fs::read(&target).unwrap(), i.raw.as_slice());
+        w.send(Request::Export {
+            id: 8,
+            path: target.clone(),
+            inspection: i.clone(),
+            kind: ExportKind::Decoded,
+        });
+        assert!(matches!(
+            next_event(&w),
+            Event::Exported {
+                id: 8,
+                result: Ok(_)
+            }
+        ));
+        assert_eq!(std::fs::read_to_string(&target).unwrap(), "客户");
+
+        // A target inside a missing directory cannot be written: clear message, old file untouched.
+        let bad = dir.path().join("missing-dir").join("x.json");
+        w.send(Request::Export {
+            id: 9,
+            path: bad,
+            inspection: i,
+            kind: ExportKind::Raw,
+        });
+        match next_event(&w) {
+            Event::Exported {
+                id: 9,
+                result: Err(msg),
+            } => {
+                assert!(
+                    msg.contains("Could not save") && msg.contains("left unchanged"),
+                    "{msg}"
+                )
+            }
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(std::fs::read_to_string(&target).unwrap(), "客户");
+    }
+
+    #[test]
+    fn connection_test_reports_dns_and_tcp_in_plain_words() {
+        let w = worker();
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let open = listener.local_addr().unwrap().port();
+        let closed = {
+            let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+            l.local_addr().unwrap().port()
+        };
+        let conn = |port| Connection {
+            host: "127.0.0.1".into(),
+            port,
+            agent: "1001".into(),
+            ca_file: None,
+            ca_pem: None,
+            insecure: false,
+            guid: Guid::new("g").unwrap(),
+            timeout: Duration::from_secs(5),
+        };
+        w.send(Request::TestConnection {
+            id: 1,
+            conn: Box::new(conn(open)),
+        });
+        let Event::ConnectionTested { steps, .. } = next_event(&w) else {
+            panic!()
+        };
+        assert_eq!(steps[0].ok, Some(true), "{steps:?}");
+        assert_eq!(steps[1].what, "TCP");
+        assert_eq!(steps[1].ok, Some(true), "{steps:?}");
+        w.send(Request::TestConnection {
+            id: 2,
+            conn: Box::new(conn(closed)),
+        });
+        let Event::ConnectionTested { steps, .. } = next_event(&w) else {
+            panic!()
+        };
+        assert_eq!(steps[1].ok, Some(false), "{steps:?}");
+        assert!(steps[1].detail.contains("cannot connect"), "{steps:?}");
+        assert_eq!(steps[2].ok, None);
+    }
+
+    #[test]
+    fn keyring_requests_answer_with_events() {
+        let w = worker();
+        w.send(Request::StoreGuid {
+            profile: "p".into(),
+            guid: Guid::new("abc").unwrap(),
+        });
+        assert!(matches!(
+            next_event(&w),
+            Event::GuidStored {
+                stored: Stored::Keyring,
+                ..
+            }
+        ));
+        w.send(Request::LoadGuid {
+            profile: "p".into(),
+        });
+        match next_event(&w) {
+            Event::GuidLoaded {
+                result: Ok(Some(g)),
+                ..
+            } => assert_eq!(g.expose(), "abc"),
+            other => panic!("{other:?}"),
+        }
+    }
+
     #[test]
     fn find_is_case_insensitive_and_returns_rows() {
         let t = TextRows::new("alpha\nBeta\n客户 beta\n".to_owned());

@@ -81,14 +81,121 @@ pub fn redecode(prev: &Inspection, charset: Option<&'static encoding_rs::Encodin
     prev.clone()
 }
 
-/// Tests a connection step by step.
+/// Tests a connection step by step: DNS, TCP, then TLS, GUID and agent sign-in via one query.
 pub async fn test_connection(conn: Connection) -> Vec<TestStep> {
+    let mut steps = Vec::new();
+    let step_timeout = conn.timeout.min(Duration::from_secs(10));
+    let addrs: Vec<std::net::SocketAddr> = match tokio::time::timeout(
+        step_timeout,
+        tokio::net::lookup_host((conn.host.as_str(), conn.port)),
+    )
+    .await
+    {
+        Ok(Ok(a)) => a.collect(),
+        Ok(Err(e)) => {
+            steps.push(fail(
+                "DNS",
+                format!(
+                    "cannot resolve \"{}\": {e}. Check the host name.",
+                    conn.host
+                ),
+            ));
+            return finish(steps);
+        }
+        Err(_) => {
+            steps.push(fail(
+                "DNS",
+                format!("resolving \"{}\" timed out.", conn.host),
+            ));
+            return finish(steps);
+        }
+    };
+    let list: Vec<String> = addrs.iter().map(|a| a.ip().to_string()).collect();
+    steps.push(ok(
+        "DNS",
+        format!("{} resolves to {}", conn.host, list.join(", ")),
+    ));
+    let mut last_err = String::new();
+    let mut connected = None;
+    for addr in &addrs {
+        match tokio::time::timeout(step_timeout, tokio::net::TcpStream::connect(addr)).await {
+            Ok(Ok(_)) => {
+                connected = Some(*addr);
+                break;
+            }
+            Ok(Err(e)) => last_err = format!("{addr}: {e}"),
+            Err(_) => last_err = format!("{addr}: timed out"),
+        }
+    }
+    match connected {
+        Some(a) => steps.push(ok("TCP", format!("port {} is open on {a}", conn.port))),
+        None => {
+            steps.push(fail(
+                "TCP",
+                format!("cannot connect ({last_err}). Check the port (gateway default 8043) and firewalls."),
+            ));
+            return finish(steps);
+        }
+    }
+    steps.extend(gateway_steps(conn).await);
+    finish(steps)
+}
+
+/// TLS, GUID and agent checks need the gateway client (TEMP: until it lands they are not checked).
+async fn gateway_steps(conn: Connection) -> Vec<TestStep> {
     let _ = conn;
     Vec::new()
 }
 
+fn ok(what: &'static str, detail: String) -> TestStep {
+    TestStep {
+        what,
+        ok: Some(true),
+        detail,
+    }
+}
+
+fn fail(what: &'static str, detail: String) -> TestStep {
+    TestStep {
+        what,
+        ok: Some(false),
+        detail,
+    }
+}
+
+/// Lists every step, marking those not reached.
+fn finish(mut steps: Vec<TestStep>) -> Vec<TestStep> {
+    for what in ["DNS", "TCP", "TLS", "GUID", "Agent"] {
+        if !steps.iter().any(|s| s.what == what) {
+            steps.push(TestStep {
+                what,
+                ok: None,
+                detail: "not checked".to_owned(),
+            });
+        }
+    }
+    steps
+}
+
 /// Writes an export atomically; the error is a plain-language message.
 pub fn write_export(path: &Path, bytes: &[u8]) -> Result<(), String> {
-    let _ = (path, bytes);
-    Err("export is not available yet".into())
+    // TEMP until export::atomic_write lands: temp file in the same directory + fsync + rename.
+    use std::io::Write;
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let result = (|| -> std::io::Result<()> {
+        let mut tmp = tempfile::NamedTempFile::new_in(&dir)?;
+        tmp.write_all(bytes)?;
+        tmp.as_file().sync_all()?;
+        tmp.persist(path).map_err(|e| e.error)?;
+        Ok(())
+    })();
+    result.map_err(|e| {
+        format!(
+            "Could not save {}: {e}. Any existing file there was left unchanged; choose another folder.",
+            path.display()
+        )
+    })
 }
