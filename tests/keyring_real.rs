@@ -90,6 +90,7 @@ fn window_saves_guid_in_secret_service_and_nowhere_else() {
     };
     let mut h = Harness::builder()
         .with_size([1280.0, 800.0])
+        .with_max_steps(64)
         .build_eframe(move |cc| App::new(cc, config));
     h.run();
     for (label, text) in [

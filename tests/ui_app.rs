@@ -4,4 +4,5 @@
 mod ui_app {
     pub mod common;
     mod form;
+    mod views;
 }

@@ -471,6 +471,28 @@ impl App {
         }
     }
 
+    /// Shows an already prepared reply (e.g. re-opened from elsewhere; tests use it to drive
+    /// the views without a network).
+    pub fn show_inspection(&mut self, inspection: Arc<Inspection>) {
+        self.cancel();
+        self.state = InspectorState::Done(inspection);
+        self.refresh_find();
+    }
+
+    /// The CJK font search result, if a search was started.
+    pub fn font_status(&self) -> Option<fonts::FontStatus> {
+        self.fonts.as_ref().map(fonts::get)
+    }
+
+    /// Number of find matches in the current view.
+    pub fn find_matches(&self) -> usize {
+        if self.find.pending.is_some() {
+            usize::MAX
+        } else {
+            self.find.matches.len()
+        }
+    }
+
     /// Whether a query is running.
     pub fn is_running(&self) -> bool {
         matches!(self.state, InspectorState::Running { .. })

@@ -26,6 +26,7 @@ pub mod text {
     pub const CHARSET: &str = "Charset";
     pub const AUTO: &str = "Auto-detect";
     pub const FIND: &str = "Find";
+    pub const FIND_FIELD: &str = "Find in view";
     pub const FIND_HINT: &str = "Find in view (Ctrl+F)";
     pub const NEXT: &str = "Next";
     pub const PREV: &str = "Previous";
@@ -221,7 +222,7 @@ fn charset_picker(ui: &mut egui::Ui, app: &mut App) {
 
 fn find_bar(ui: &mut egui::Ui, app: &mut App) {
     ui.horizontal(|ui| {
-        let l = ui.label(text::FIND);
+        let l = ui.label(text::FIND_FIELD);
         let r = ui
             .add(egui::TextEdit::singleline(&mut app.find.needle).desired_width(220.0))
             .labelled_by(l.id);

@@ -45,6 +45,7 @@ impl Fixture {
 pub fn harness(config: AppConfig) -> Harness<'static, App> {
     let mut h = Harness::builder()
         .with_size([1280.0, 800.0])
+        .with_max_steps(64)
         .build_eframe(move |cc| App::new(cc, config));
     h.run();
     h

@@ -1,0 +1,142 @@
+//! The views, find, shortcuts and export on a prepared reply (no network needed), with Chinese
+//! text rendered through the system CJK font (kittest fails on a missing glyph, so this also
+//! proves the font is loaded).
+
+use std::sync::Arc;
+use std::time::{Duration, SystemTime};
+
+use calldata_inspector::ui::View;
+use calldata_inspector::ui::fonts::FontStatus;
+use calldata_inspector::worker::{
+    DecodedView, ExportKind, Inspection, QuerySummary, StructureView, TextRows,
+};
+use egui::{Key, Modifiers};
+
+use super::common::*;
+
+const ZH: &str = "客户姓名=张三&诉求=查询账单";
+
+fn zh_inspection() -> Arc<Inspection> {
+    let raw = format!("{{\"message\":\"success\",\"retcode\":\"0\",\"result\":\"{ZH}\"}}");
+    let pairs = vec![
+        ("客户姓名".to_owned(), "张三".to_owned()),
+        ("诉求".to_owned(), "查询账单".to_owned()),
+    ];
+    Arc::new(Inspection {
+        spec_summary: QuerySummary {
+            host: "127.0.0.1".into(),
+            port: 8043,
+            agent: "1001".into(),
+            call_id: "1700-zh".into(),
+            encoded: false,
+        },
+        at: SystemTime::now(),
+        http_status: 200,
+        elapsed: Duration::from_millis(12),
+        content_type: Some("application/json".into()),
+        raw: Arc::new(raw.clone().into_bytes()),
+        raw_rows: Arc::new(TextRows::new(raw)),
+        retcode: Some("0".into()),
+        retcode_meaning: Some("success".into()),
+        message: Some("success".into()),
+        error: None,
+        decoded: Some(DecodedView {
+            bytes: Arc::new(ZH.as_bytes().to_vec()),
+            text: Arc::new(TextRows::new(ZH.to_owned())),
+            charset: "UTF-8",
+            confidence: 1.0,
+            had_errors: false,
+            base64: None,
+            structure: StructureView::KeyValue {
+                separator: '&',
+                pairs: Arc::new(pairs),
+            },
+        }),
+        report: Arc::new(b"{\"agent\":1001}\n".to_vec()),
+    })
+}
+
+fn app_with_font(fx: &Fixture) -> egui_kittest::Harness<'static, calldata_inspector::ui::App> {
+    let mut cfg = fx.config();
+    cfg.load_system_font = true;
+    let mut h = harness(cfg);
+    wait_until(&mut h, "the CJK font search", |app| {
+        app.font_status() != Some(FontStatus::Searching)
+    });
+    let status = h.state().font_status();
+    assert!(
+        matches!(status, Some(FontStatus::Loaded(_))),
+        "no CJK font found ({status:?}); install fonts-noto-cjk"
+    );
+    h
+}
+
+#[test]
+fn decoded_chinese_text_views_and_status_line() {
+    let fx = Fixture::new();
+    let mut h = app_with_font(&fx);
+    h.state_mut().show_inspection(zh_inspection());
+    h.run();
+    assert_eq!(h.state().view(), View::Decoded);
+    assert!(shows(&h, ZH), "decoded Chinese text not shown");
+    assert!(shows(&h, "Charset: UTF-8 (100%)"));
+    assert!(shows(&h, "HTTP 200"));
+    assert!(shows(&h, "retcode 0 (success)"));
+
+    click(&mut h, "Structure");
+    assert!(
+        shows(&h, "客户姓名") && shows(&h, "查询账单"),
+        "key/value table"
+    );
+    click(&mut h, "Raw");
+    assert!(shows(&h, "\"retcode\":\"0\""));
+    click(&mut h, "Hex");
+    assert!(shows(&h, "00000000  e5 ae a2"), "hex of the UTF-8 bytes");
+}
+
+#[test]
+fn ctrl_f_finds_and_esc_closes() {
+    let fx = Fixture::new();
+    let mut h = app_with_font(&fx);
+    h.state_mut().show_inspection(zh_inspection());
+    h.run();
+    h.key_press_modifiers(Modifiers::COMMAND, Key::F);
+    h.run();
+    type_into(&mut h, "Find in view", "张三");
+    wait_until(&mut h, "one match", |app| app.find_matches() == 1);
+    assert!(shows(&h, "1/1"));
+    replace_text(&mut h, "Find in view", "nothing-like-this");
+    wait_until(&mut h, "no match", |app| app.find_matches() == 0);
+    assert!(shows(&h, "no match"));
+    h.key_press(Key::Escape);
+    h.run();
+    assert!(!shows(&h, "no match"), "Esc must close the find bar");
+}
+
+#[test]
+fn export_writes_exact_bytes_and_reports_the_path() {
+    let fx = Fixture::new();
+    let mut h = app_with_font(&fx);
+    let i = zh_inspection();
+    h.state_mut().show_inspection(i.clone());
+    h.run();
+    let dir = tempfile::tempdir().unwrap();
+    for (kind, expected) in [
+        (ExportKind::Raw, i.raw.as_slice().to_vec()),
+        (ExportKind::Decoded, ZH.as_bytes().to_vec()),
+        (ExportKind::Report, i.report.as_slice().to_vec()),
+    ] {
+        let path = dir.path().join(format!("{kind:?}.out"));
+        h.state_mut().export_to(kind, path.clone());
+        wait_until(&mut h, "the export", |app| !app.export_pending());
+        assert_eq!(std::fs::read(&path).unwrap(), expected, "{kind:?}");
+        assert!(shows(&h, &format!("Saved {}", path.display())));
+    }
+    // Unwritable target: readable error, the old file stays.
+    let old = dir.path().join("Raw.out");
+    let bad = dir.path().join("no-such-dir").join("x.json");
+    h.state_mut().export_to(ExportKind::Raw, bad);
+    wait_until(&mut h, "the failed export", |app| !app.export_pending());
+    assert!(shows(&h, "Could not save"));
+    assert_eq!(std::fs::read(&old).unwrap(), i.raw.as_slice());
+}
