@@ -4,5 +4,6 @@
 mod ui_app {
     pub mod common;
     mod form;
+    mod screenshot;
     mod views;
 }

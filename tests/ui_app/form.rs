@@ -80,3 +80,41 @@ fn pasted_call_ids_are_listed_and_filtered() {
         "the filter must hide non-matching IDs"
     );
 }
+
+/// eframe storage kept in memory.
+#[derive(Default)]
+struct MemStorage(std::collections::HashMap<String, String>);
+
+impl eframe::Storage for MemStorage {
+    fn get_string(&self, key: &str) -> Option<String> {
+        self.0.get(key).cloned()
+    }
+    fn set_string(&mut self, key: &str, value: String) {
+        self.0.insert(key.to_owned(), value);
+    }
+    fn remove_string(&mut self, key: &str) {
+        self.0.remove(key);
+    }
+    fn flush(&mut self) {}
+}
+
+#[test]
+fn persisted_state_has_last_profile_and_view_but_no_secret() {
+    let fx = Fixture::new();
+    let mut h = fx.harness();
+    type_into(&mut h, "Profile name", "site-b");
+    type_into(&mut h, "Host", "gw.example.invalid");
+    type_into(&mut h, "Agent ID", "1001");
+    type_into(&mut h, "GUID", SECRET);
+    click(&mut h, "Save profile");
+    wait_until(&mut h, "the keyring", |app| {
+        h_note(app).is_some_and(|n| n.contains("keyring"))
+    });
+    click(&mut h, "Hex");
+    let mut storage = MemStorage::default();
+    eframe::App::save(h.state_mut(), &mut storage);
+    let saved: String = storage.0.values().cloned().collect();
+    assert!(saved.contains("site-b"), "{saved}");
+    assert!(saved.contains("Hex"), "{saved}");
+    assert!(!saved.contains(SECRET), "GUID in eframe storage");
+}

@@ -16,7 +16,7 @@ use super::common::*;
 
 const ZH: &str = "客户姓名=张三&诉求=查询账单";
 
-fn zh_inspection() -> Arc<Inspection> {
+pub fn zh_inspection() -> Arc<Inspection> {
     let raw = format!("{{\"message\":\"success\",\"retcode\":\"0\",\"result\":\"{ZH}\"}}");
     let pairs = vec![
         ("客户姓名".to_owned(), "张三".to_owned()),
