@@ -1,0 +1,104 @@
+//! The JSON report of one query: what `query --output json` prints and the GUI exports.
+
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+use std::time::{SystemTime, UNIX_EPOCH};
+
+/// One query's result with its metadata. Holds no credential by construction: there is no
+/// field a GUID could go into.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Report {
+    /// Gateway host.
+    pub host: String,
+    /// Gateway port.
+    pub port: u16,
+    /// Agent ID queried.
+    pub agent: u32,
+    /// Call ID queried ("" = the agent's current call).
+    pub call_id: String,
+    /// Whether `isEncodeResult=true` was sent.
+    pub encoded: bool,
+    /// HTTP status of the reply.
+    pub http_status: u16,
+    /// The gateway's retcode.
+    pub retcode: String,
+    /// The gateway's message.
+    pub message: String,
+    /// Charset the data was decoded with.
+    pub charset: String,
+    /// Length of the decoded data bytes.
+    pub bytes: usize,
+    /// SHA-256 (hex) of the decoded data bytes.
+    pub sha256: String,
+    /// The decoded data as text.
+    pub data: String,
+    /// Round-trip time in milliseconds.
+    pub elapsed_ms: u64,
+    /// When the report was made (RFC 3339, UTC).
+    pub time: String,
+    /// calldata-inspector version that made it.
+    pub tool_version: String,
+}
+
+impl Report {
+    /// The report as pretty JSON followed by a newline.
+    pub fn to_json_bytes(&self) -> Vec<u8> {
+        let mut out = serde_json::to_vec_pretty(self).unwrap_or_default();
+        out.push(b'\n');
+        out
+    }
+}
+
+/// Lower-case hex SHA-256 of `bytes`.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// The current time as RFC 3339 UTC with seconds, e.g. `2026-11-25T06:10:00Z`.
+pub fn now_rfc3339() -> String {
+    let secs = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0);
+    rfc3339(secs)
+}
+
+/// Formats seconds since the Unix epoch (days-from-civil, Howard Hinnant's algorithm).
+fn rfc3339(secs: u64) -> String {
+    let days = (secs / 86_400) as i64;
+    let rem = secs % 86_400;
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    format!(
+        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",
+        rem / 3600,
+        rem % 3600 / 60,
+        rem % 60
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn time_and_hash_formats() {
+        assert_eq!(rfc3339(0), "1970-01-01T00:00:00Z");
+        assert_eq!(rfc3339(1_796_000_000), "2026-11-30T00:53:20Z");
+        assert_eq!(rfc3339(951_782_400), "2000-02-29T00:00:00Z");
+        assert_eq!(
+            sha256_hex(b"abc"),
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+        );
+    }
+}
