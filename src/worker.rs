@@ -19,7 +19,9 @@ use crate::keystore::{KeyringStatus, Keystore, Stored};
 use crate::secret::Guid;
 
 mod engine;
+mod prepare;
 pub use engine::{Connection, QuerySpec, TestStep};
+pub use prepare::{ReportFacts, decoded_view, redecode, report_bytes, sentence};
 
 /// Identifies one request; answers carry it back.
 pub type RequestId = u64;
@@ -154,10 +156,22 @@ pub struct Inspection {
     pub message: Option<String>,
     /// A plain-language error (HTTP, envelope, retcode or decoding), if any.
     pub error: Option<String>,
+    /// The call-data bytes before charset decoding (kept when a forced charset fails, so
+    /// another charset can be tried and the Hex view still works).
+    pub data: Option<CallData>,
     /// The decoded data when decoding succeeded.
     pub decoded: Option<DecodedView>,
     /// JSON report (`query --output json` shape, no GUID), prepared for export.
     pub report: Arc<Vec<u8>>,
+}
+
+/// The call data as bytes, before any charset is applied.
+#[derive(Debug, Clone)]
+pub struct CallData {
+    /// After Base64 when encoded, else the UTF-8 of the JSON string.
+    pub bytes: Arc<Vec<u8>>,
+    /// The Base64 alphabet, when the result was Base64.
+    pub base64: Option<crate::decode::Base64Variant>,
 }
 
 /// The non-secret description of a query (for the call list, status line and "copy as command").
@@ -519,7 +533,8 @@ fn handle(ctx: Arc<Ctx>, req: Request) {
         } => {
             tokio::spawn(async move {
                 let result =
-                    tokio::task::spawn_blocking(move || engine::redecode(&previous, charset)).await;
+                    tokio::task::spawn_blocking(move || prepare::redecode(&previous, charset))
+                        .await;
                 if let Ok(inspection) = result {
                     ctx.emit(Event::QueryDone {
                         id,
@@ -590,7 +605,10 @@ fn handle(ctx: Arc<Ctx>, req: Request) {
                     "this reply has no decoded data to export; export the raw response instead"
                         .to_owned()
                 })
-                .and_then(|bytes| engine::write_export(&path, bytes))
+                .and_then(|bytes| {
+                    crate::export::atomic_write(&path, bytes)
+                        .map_err(|e| crate::export::describe_write_error(&path, &e))
+                })
                 .map(|()| path);
             Event::Exported { id, result }
         }),
@@ -667,6 +685,7 @@ mod tests {
             retcode_meaning: None,
             message: None,
             error: None,
+            data: None,
             decoded: decoded.map(|t| DecodedView {
                 bytes: Arc::new(t.as_bytes().to_vec()),
                 text: Arc::new(TextRows::new(t.to_owned())),
@@ -729,7 +748,9 @@ mod tests {
                 result: Err(msg),
             } => {
                 assert!(
-                    msg.contains("Could not save") && msg.contains("left unchanged"),
+                    msg.contains("could not save")
+                        && msg.contains("does not exist")
+                        && msg.contains("unchanged"),
                     "{msg}"
                 )
             }

@@ -713,7 +713,7 @@ impl App {
                         true,
                         format!("{} {}", super::export::text::SAVED, path.display()),
                     ),
-                    Err(e) => self.set_status(false, e),
+                    Err(e) => self.set_status(false, crate::worker::sentence(&e)),
                 }
             }
         }

@@ -49,17 +49,6 @@ pub mod text {
     pub const BASE64: &str = "Base64";
 }
 
-/// Charsets offered in the override selector (encoding_rs labels).
-pub const CHARSETS: &[&str] = &[
-    "UTF-8",
-    "GB18030",
-    "GBK",
-    "Big5",
-    "UTF-16LE",
-    "UTF-16BE",
-    "windows-1252",
-];
-
 /// The text the current view shows (for find and copy); None for Hex and non-text views.
 pub fn view_text(app: &App) -> Option<Arc<TextRows>> {
     let i = app.inspection()?;
@@ -203,11 +192,10 @@ fn charset_picker(ui: &mut egui::Ui, app: &mut App) {
             {
                 pick = Some(None);
             }
-            for name in CHARSETS {
-                if let Some(enc) = encoding_rs::Encoding::for_label(name.as_bytes())
-                    && ui
-                        .selectable_label(app.charset == Some(enc), *name)
-                        .clicked()
+            for &enc in crate::decode::charset::COMMON {
+                if ui
+                    .selectable_label(app.charset == Some(enc), enc.name())
+                    .clicked()
                 {
                     pick = Some(Some(enc));
                 }
@@ -322,7 +310,7 @@ fn view(ui: &mut egui::Ui, app: &mut App, i: &Arc<Inspection>) {
             }
         },
         View::Hex => {
-            let bytes = i.decoded.as_ref().map_or(&i.raw, |d| &d.bytes);
+            let bytes = i.data.as_ref().map_or(&i.raw, |d| &d.bytes);
             text_view::hex_rows(ui, "hex", bytes);
         }
     }

@@ -3,6 +3,7 @@
 
 use egui::{RichText, TextStyle};
 
+use crate::decode::hex;
 use crate::worker::TextRows;
 
 /// Where to scroll and what to highlight.
@@ -51,34 +52,11 @@ pub fn text_rows(ui: &mut egui::Ui, id: &str, rows: &TextRows, marks: Marks<'_>)
 /// A hex dump of `bytes`, 16 per row, laid out lazily.
 pub fn hex_rows(ui: &mut egui::Ui, id: &str, bytes: &[u8]) {
     let h = row_height(ui);
-    let n = shim::row_count(bytes.len());
+    let n = hex::row_count(bytes.len());
     scroll_area(ui, id, None).show_rows(ui, h, n, |ui, range| {
         for row in range {
-            let line = shim::hex_line(bytes, row);
+            let line = hex::hex_line(bytes, row);
             ui.add(egui::Label::new(RichText::new(line).monospace()).extend());
         }
     });
-}
-
-// TEMP until decode::hex lands.
-mod shim {
-    pub fn row_count(len: usize) -> usize {
-        len.div_ceil(16)
-    }
-    pub fn hex_line(bytes: &[u8], row: usize) -> String {
-        let start = row * 16;
-        let chunk = &bytes[start.min(bytes.len())..(start + 16).min(bytes.len())];
-        let hex: Vec<String> = chunk.iter().map(|b| format!("{b:02x}")).collect();
-        let ascii: String = chunk
-            .iter()
-            .map(|&b| {
-                if b.is_ascii_graphic() || b == b' ' {
-                    b as char
-                } else {
-                    '.'
-                }
-            })
-            .collect();
-        format!("{start:08x}  {:<47}  {ascii}", hex.join(" "))
-    }
 }

@@ -1,7 +1,7 @@
 //! The worker's bridge to the engine (gateway client, decoder, export): runs one query and
 //! prepares everything the views need. (Being wired to the engine as it lands.)
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -73,12 +73,6 @@ pub async fn query(spec: QuerySpec) -> Result<Inspection, (String, Duration)> {
         "the gateway client is not available yet".into(),
         Duration::ZERO,
     ))
-}
-
-/// Re-decodes a previous reply with another charset.
-pub fn redecode(prev: &Inspection, charset: Option<&'static encoding_rs::Encoding>) -> Inspection {
-    let _ = charset;
-    prev.clone()
 }
 
 /// Tests a connection step by step: DNS, TCP, then TLS, GUID and agent sign-in via one query.
@@ -175,27 +169,4 @@ fn finish(mut steps: Vec<TestStep>) -> Vec<TestStep> {
         }
     }
     steps
-}
-
-/// Writes an export atomically; the error is a plain-language message.
-pub fn write_export(path: &Path, bytes: &[u8]) -> Result<(), String> {
-    // TEMP until export::atomic_write lands: temp file in the same directory + fsync + rename.
-    use std::io::Write;
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    let result = (|| -> std::io::Result<()> {
-        let mut tmp = tempfile::NamedTempFile::new_in(&dir)?;
-        tmp.write_all(bytes)?;
-        tmp.as_file().sync_all()?;
-        tmp.persist(path).map_err(|e| e.error)?;
-        Ok(())
-    })();
-    result.map_err(|e| {
-        format!(
-            "Could not save {}: {e}. Any existing file there was left unchanged; choose another folder.",
-            path.display()
-        )
-    })
 }

@@ -8,7 +8,7 @@ use std::time::{Duration, SystemTime};
 use calldata_inspector::ui::View;
 use calldata_inspector::ui::fonts::FontStatus;
 use calldata_inspector::worker::{
-    DecodedView, ExportKind, Inspection, QuerySummary, StructureView, TextRows,
+    CallData, DecodedView, ExportKind, Inspection, QuerySummary, StructureView, TextRows,
 };
 use egui::{Key, Modifiers};
 
@@ -40,6 +40,10 @@ pub fn zh_inspection() -> Arc<Inspection> {
         retcode_meaning: Some("success".into()),
         message: Some("success".into()),
         error: None,
+        data: Some(CallData {
+            bytes: Arc::new(ZH.as_bytes().to_vec()),
+            base64: None,
+        }),
         decoded: Some(DecodedView {
             bytes: Arc::new(ZH.as_bytes().to_vec()),
             text: Arc::new(TextRows::new(ZH.to_owned())),

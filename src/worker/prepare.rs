@@ -1,0 +1,210 @@
+//! Turns the decoder's output into what the views show (rows split off the UI thread) and
+//! builds the JSON report an export writes.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use super::{DecodedView, Inspection, QuerySummary, StructureView, TextRows};
+use crate::decode::{self, Decoded, Structure};
+use crate::export::{self, Report};
+
+/// Largest decoded text (bytes) whose JSON is also kept as a value for the collapsible tree;
+/// bigger payloads show the pretty text only, which is laid out row by row.
+const TREE_MAX_BYTES: usize = 256 * 1024;
+
+/// The views' form of decoded call data.
+pub fn decoded_view(d: &Decoded) -> DecodedView {
+    let structure = match &d.structure {
+        Structure::Json(value) => StructureView::Json {
+            pretty: Arc::new(TextRows::new(decode::structure::pretty(
+                &d.structure,
+                &d.text,
+            ))),
+            tree: (d.text.len() <= TREE_MAX_BYTES).then(|| Arc::new(value.clone())),
+        },
+        Structure::KeyValue { separator, pairs } => StructureView::KeyValue {
+            separator: *separator,
+            pairs: Arc::new(pairs.clone()),
+        },
+        Structure::PercentEncoded(s) => StructureView::Percent(Arc::new(TextRows::new(s.clone()))),
+        Structure::Text => StructureView::Text,
+    };
+    DecodedView {
+        bytes: Arc::new(d.bytes.clone()),
+        text: Arc::new(TextRows::new(d.text.clone())),
+        charset: d.encoding.name(),
+        confidence: d.confidence,
+        had_errors: d.had_errors,
+        base64: d.base64.map(|v| v.name().to_owned()),
+        structure,
+    }
+}
+
+/// What a report says about one reply.
+#[derive(Debug, Clone, Copy)]
+pub struct ReportFacts<'a> {
+    /// What was asked.
+    pub summary: &'a QuerySummary,
+    /// HTTP status.
+    pub http_status: u16,
+    /// Envelope retcode ("" when the body was no envelope).
+    pub retcode: &'a str,
+    /// Envelope message.
+    pub message: &'a str,
+    /// Round-trip time.
+    pub elapsed: Duration,
+}
+
+/// The JSON report (`query --output json` shape); holds no GUID because `Report` has no field for one.
+pub fn report_bytes(facts: ReportFacts<'_>, decoded: Option<&DecodedView>) -> Vec<u8> {
+    let (charset, bytes, sha256, data) = match decoded {
+        Some(d) => (
+            d.charset.to_owned(),
+            d.bytes.len(),
+            export::sha256_hex(&d.bytes),
+            d.text.text.clone(),
+        ),
+        None => (String::new(), 0, export::sha256_hex(&[]), String::new()),
+    };
+    Report {
+        host: facts.summary.host.clone(),
+        port: facts.summary.port,
+        // The agent was validated before the query; 0 only for a hand-made summary.
+        agent: facts.summary.agent.trim().parse().unwrap_or(0),
+        call_id: facts.summary.call_id.clone(),
+        encoded: facts.summary.encoded,
+        http_status: facts.http_status,
+        retcode: facts.retcode.to_owned(),
+        message: facts.message.to_owned(),
+        charset,
+        bytes,
+        sha256,
+        data,
+        elapsed_ms: u64::try_from(facts.elapsed.as_millis()).unwrap_or(u64::MAX),
+        time: export::now_rfc3339(),
+        tool_version: env!("CARGO_PKG_VERSION").to_owned(),
+    }
+    .to_json_bytes()
+}
+
+/// `s` with its first letter capitalised (engine messages start lower-case so they compose).
+pub fn sentence(s: &str) -> String {
+    let mut chars = s.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
+/// The same reply decoded with another charset (None = detect); no network involved.
+pub fn redecode(prev: &Inspection, charset: Option<&'static encoding_rs::Encoding>) -> Inspection {
+    let mut next = prev.clone();
+    let Some(data) = &prev.data else {
+        // No call data (an error reply): nothing a charset could change.
+        return next;
+    };
+    match decode::decode_bytes(data.bytes.to_vec(), data.base64, charset) {
+        Ok(d) => {
+            next.decoded = Some(decoded_view(&d));
+            next.error = None;
+        }
+        Err(e) => {
+            next.decoded = None;
+            next.error = Some(sentence(&e.to_string()));
+        }
+    }
+    next.report = Arc::new(report_bytes(
+        ReportFacts {
+            summary: &prev.spec_summary,
+            http_status: prev.http_status,
+            retcode: prev.retcode.as_deref().unwrap_or(""),
+            message: prev.message.as_deref().unwrap_or(""),
+            elapsed: prev.elapsed,
+        },
+        next.decoded.as_ref(),
+    ));
+    next
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn json_becomes_pretty_rows_and_a_tree() {
+        let d = decode::decode_result(r#"{"客户":"张三","n":1}"#, false, None).unwrap();
+        let v = decoded_view(&d);
+        let StructureView::Json { pretty, tree } = &v.structure else {
+            panic!("{:?}", v.structure)
+        };
+        assert_eq!(pretty.row(1).trim(), "\"客户\": \"张三\",");
+        assert!(tree.is_some());
+        assert_eq!(v.charset, "UTF-8");
+    }
+
+    #[test]
+    fn forced_charset_failure_keeps_the_bytes_for_another_try() {
+        let (gbk, _, _) = encoding_rs::GBK.encode("中文");
+        let d = decode::decode_bytes(gbk.to_vec(), None, None).unwrap();
+        let prev = Inspection {
+            spec_summary: QuerySummary {
+                host: "h".into(),
+                port: 1,
+                agent: "1001".into(),
+                call_id: String::new(),
+                encoded: true,
+            },
+            at: std::time::SystemTime::now(),
+            http_status: 200,
+            elapsed: Duration::ZERO,
+            content_type: None,
+            raw: Arc::new(Vec::new()),
+            raw_rows: Arc::new(TextRows::default()),
+            retcode: Some("0".into()),
+            retcode_meaning: None,
+            message: None,
+            error: None,
+            data: Some(super::super::CallData {
+                bytes: Arc::new(gbk.to_vec()),
+                base64: None,
+            }),
+            decoded: Some(decoded_view(&d)),
+            report: Arc::new(Vec::new()),
+        };
+        let utf8 = redecode(&prev, Some(encoding_rs::UTF_8));
+        assert!(utf8.decoded.is_none());
+        let e = utf8.error.clone().unwrap();
+        assert!(e.starts_with("The data is not valid UTF-8"), "{e}");
+        let back = redecode(&utf8, Some(encoding_rs::GBK));
+        assert_eq!(back.decoded.unwrap().text.text, "中文");
+        assert!(back.error.is_none());
+    }
+
+    #[test]
+    fn report_has_the_data_and_its_hash() {
+        let d = decode::decode_result("5a6i5oi3", true, None).unwrap();
+        let v = decoded_view(&d);
+        let summary = QuerySummary {
+            host: "h".into(),
+            port: 8043,
+            agent: "1001".into(),
+            call_id: "c".into(),
+            encoded: true,
+        };
+        let bytes = report_bytes(
+            ReportFacts {
+                summary: &summary,
+                http_status: 200,
+                retcode: "0",
+                message: "success",
+                elapsed: Duration::from_millis(5),
+            },
+            Some(&v),
+        );
+        let json: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
+        assert_eq!(json["data"], "客户");
+        assert_eq!(json["agent"], 1001);
+        assert_eq!(json["sha256"], export::sha256_hex("客户".as_bytes()));
+        assert_eq!(json["bytes"], 6);
+    }
+}
