@@ -1,15 +1,185 @@
-//! Command line: `query`, `simulate`, `--demo` and the window (being written).
+//! Command line: `query` (headless, scriptable), `simulate`, `profile`, and the window
+//! (no subcommand; `--demo` starts the embedded simulator first).
 
+mod command_line;
 pub mod profile;
+pub mod query;
+pub mod simulate;
+
+pub use command_line::{QueryLine, curl_command_line, query_command_line, shell_quote};
+pub use query::{OutputFormat, QueryArgs};
+pub use simulate::SimulateArgs;
+
+use std::process::ExitCode;
+
+use clap::{CommandFactory, Parser};
+
+/// The version shown by `--version` and written into reports.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");
+
+/// The whole command line.
+#[derive(Debug, Parser)]
+#[command(
+    name = "calldata-inspector",
+    version = VERSION,
+    about = "Inspect the call-associated data a Huawei CC-Gateway holds for a call",
+    long_about = "Inspect the call-associated data (随路数据) a Huawei CC-Gateway holds for a call.\n\n\
+        Without a subcommand the window opens; --demo starts the embedded gateway simulator \
+        first and connects to it. `query` reads one call's data from the command line.",
+    args_conflicts_with_subcommands = true
+)]
+pub struct Cli {
+    /// Start the embedded gateway simulator and open the window connected to it.
+    #[arg(long)]
+    pub demo: bool,
+    /// What to do (default: open the window).
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// The subcommands.
+#[derive(Debug, clap::Subcommand)]
+pub enum Command {
+    /// Query one call's data (GUID from CALLDATA_GUID or --guid-stdin).
+    Query(QueryArgs),
+    /// Run the embedded CC-Gateway simulator until Ctrl-C.
+    Simulate(SimulateArgs),
+    /// Manage the window's saved connection profiles.
+    #[command(subcommand)]
+    Profile(profile::ProfileCommand),
+}
+
+/// The clap command (for man pages and shell completions).
+pub fn command() -> clap::Command {
+    Cli::command()
+}
 
 /// Entry point used by `main.rs`.
-pub fn main() -> std::process::ExitCode {
-    // Placeholder until the clap dispatcher lands (UI engineer): no arguments or `--demo`
-    // open the window so the GUI can be run and smoke-tested meanwhile.
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    match args.as_slice() {
-        [] => crate::ui::run(crate::ui::RunOptions { demo: false }),
-        [flag] if flag == "--demo" => crate::ui::run(crate::ui::RunOptions { demo: true }),
-        _ => std::process::ExitCode::SUCCESS,
+pub fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            // Help and --version are not errors; everything else is a usage error (2).
+            return ExitCode::from(if e.use_stderr() {
+                crate::gateway::EXIT_USAGE
+            } else {
+                0
+            });
+        }
+    };
+    match cli.command {
+        None => crate::ui::run(crate::ui::RunOptions { demo: cli.demo }),
+        Some(Command::Query(args)) => ExitCode::from(query::run_main(&args)),
+        Some(Command::Simulate(args)) => simulate::run(&args),
+        Some(Command::Profile(cmd)) => profile::run(cmd),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn clap_definitions_are_consistent() {
+        command().debug_assert();
+    }
+
+    #[test]
+    fn query_contract_parses() {
+        let cli = Cli::try_parse_from([
+            "calldata-inspector",
+            "query",
+            "--host",
+            "gw",
+            "--agent",
+            "1001",
+            "--call-id",
+            "17000000#04&x=1",
+            "--encoded",
+            "--output",
+            "json",
+            "--charset",
+            "gbk",
+            "--timeout",
+            "3",
+        ])
+        .unwrap();
+        let Some(Command::Query(q)) = cli.command else {
+            panic!("not a query")
+        };
+        assert_eq!(q.port, 8043);
+        assert_eq!(q.agent.get(), 1001);
+        assert_eq!(q.output, OutputFormat::Json);
+        assert_eq!(q.charset, Some(encoding_rs::GBK));
+        assert!(q.encoded && !q.insecure && !q.guid_stdin);
+    }
+
+    #[test]
+    fn usage_errors_are_refused_by_the_parser() {
+        for bad in [
+            &["query", "--host", "gw", "--agent", "99"][..],
+            &["query", "--host", "gw", "--agent", "1000000"],
+            &["query", "--host", "gw"],
+            &["query", "--host", "gw", "--agent", "1001", "--guid", "x"],
+            &["query", "--host", "gw", "--agent", "1001", "--timeout", "0"],
+            &[
+                "query", "--host", "gw", "--agent", "1001", "--output", "xml",
+            ],
+            &["--demo", "query", "--host", "gw", "--agent", "1001"],
+        ] {
+            let args = std::iter::once("calldata-inspector").chain(bad.iter().copied());
+            let e = Cli::try_parse_from(args).unwrap_err();
+            assert!(e.use_stderr(), "{bad:?}");
+        }
+    }
+
+    /// A minimal POSIX word splitter (bare words, '...' and \' outside quotes), enough to
+    /// check that generated lines mean what they say.
+    fn split_posix(s: &str) -> Vec<String> {
+        let (mut words, mut cur, mut in_q, mut any) = (Vec::new(), String::new(), false, false);
+        let mut chars = s.chars();
+        while let Some(c) = chars.next() {
+            match (in_q, c) {
+                (true, '\'') => in_q = false,
+                (true, c) => cur.push(c),
+                (false, '\'') => (in_q, any) = (true, true),
+                (false, '\\') => cur.extend(chars.next()),
+                (false, ' ') => {
+                    if any || !cur.is_empty() {
+                        words.push(std::mem::take(&mut cur));
+                    }
+                    any = false;
+                }
+                (false, c) => cur.push(c),
+            }
+        }
+        if any || !cur.is_empty() {
+            words.push(cur);
+        }
+        words
+    }
+
+    #[test]
+    fn copied_command_lines_parse_back_to_the_same_query() {
+        for call_id in ["17000000#04&x=1", "it's a $call", "-5", "呼叫 1"] {
+            let line = QueryLine {
+                host: "::1".into(),
+                port: 9443,
+                agent: "1001".into(),
+                call_id: call_id.into(),
+                encoded: true,
+                ca_file: Some("/tmp/my ca.pem".into()),
+                charset: Some("GBK".into()),
+                ..Default::default()
+            };
+            let text = query_command_line(&line);
+            let cli = Cli::try_parse_from(split_posix(&text)).unwrap();
+            let Some(Command::Query(q)) = cli.command else {
+                panic!("not a query: {text}")
+            };
+            assert_eq!(q.call_id, call_id, "{text}");
+            assert_eq!(QueryLine::from(&q), line, "{text}");
+        }
     }
 }

@@ -134,7 +134,7 @@ impl GatewayClient {
             .iter()
             .filter_map(|v| v.to_str().ok())
             .filter_map(|v| Guid::new(v).ok())
-            .last();
+            .next_back();
         let limit_mib = self.cfg.max_body.div_ceil(1024 * 1024);
         if resp.content_length().is_some_and(|n| n > self.cfg.max_body) {
             return Err(TransportError::TooLarge { limit_mib });
