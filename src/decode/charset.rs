@@ -1,7 +1,10 @@
 //! Charset detection for call data bytes: BOM, UTF-8, then GB18030 (a superset of GBK and
 //! GB2312, what Chinese deployments write), with a confidence and a manual override.
+//!
+//! UTF-16 without a BOM is never guessed: ASCII-heavy UTF-16 looks like binary and Chinese
+//! UTF-16 can decode as GB18030, so it is only reachable through the override.
 
-use encoding_rs::{Encoding, GB18030, UTF_8, UTF_16BE, UTF_16LE};
+use encoding_rs::{DecoderResult, Encoding, GB18030, UTF_8, UTF_16BE, UTF_16LE};
 
 /// Text decoded from bytes, with how it was decoded and how sure the guess is.
 #[derive(Debug, Clone, PartialEq)]
@@ -10,55 +13,82 @@ pub struct TextGuess {
     pub text: String,
     /// The encoding used.
     pub encoding: &'static Encoding,
-    /// 0.0 (a guess among failures) to 1.0 (certain, e.g. a BOM).
+    /// 0.0 (a guess among failures) to 1.0 (certain: a BOM, valid UTF-8, or the user's choice).
     pub confidence: f32,
     /// Whether any sequence was malformed and replaced.
     pub had_errors: bool,
-    /// Byte offset of the first malformed sequence, when `had_errors`.
+    /// Byte offset (in the bytes given, BOM included) of the first malformed sequence, when `had_errors`.
     pub first_bad_offset: Option<usize>,
 }
+
+/// Confidence of a lossy UTF-8 fallback: nothing decoded cleanly.
+pub const LOSSY_CONFIDENCE: f32 = 0.2;
+
+/// How much of a GB18030 text is sampled for its confidence: enough to judge, bounded so the
+/// heuristic never costs more than the decode itself on 20 MiB.
+const CONFIDENCE_SAMPLE: usize = 1 << 20;
 
 /// Guesses the charset of `bytes` and decodes them; never fails.
 pub fn detect(bytes: &[u8]) -> TextGuess {
     if let Some((enc, bom_len)) = Encoding::for_bom(bytes) {
-        let mut g = decode_as(&bytes[bom_len..], enc);
+        let mut g = decode_as(bytes, enc);
+        debug_assert!(bom_len > 0);
         g.confidence = if g.had_errors { 0.5 } else { 1.0 };
         return g;
     }
-    match std::str::from_utf8(bytes) {
-        Ok(text) => {
-            // Pure ASCII is valid in every candidate: UTF-8 is still right, and certain.
-            TextGuess {
-                text: text.to_owned(),
-                encoding: UTF_8,
-                confidence: 1.0,
-                had_errors: false,
-                first_bad_offset: None,
-            }
-        }
-        Err(utf8_err) => {
-            let gb = decode_as(bytes, GB18030);
-            if !gb.had_errors {
-                let confidence = gb18030_confidence(&gb.text);
-                return TextGuess { confidence, ..gb };
-            }
-            let mut g = decode_as(bytes, UTF_8);
-            g.first_bad_offset = Some(utf8_err.valid_up_to());
-            g.confidence = 0.2;
-            g
-        }
+    let utf8_err = match std::str::from_utf8(bytes) {
+        // Pure ASCII is valid in every candidate: UTF-8 is still right, and certain.
+        Ok(text) => return certain(text.to_owned(), UTF_8),
+        Err(e) => e,
+    };
+    let (text, had_errors) = GB18030.decode_without_bom_handling(bytes);
+    if !had_errors {
+        let confidence = gb18030_confidence(&text);
+        return TextGuess {
+            text: text.into_owned(),
+            encoding: GB18030,
+            confidence,
+            had_errors: false,
+            first_bad_offset: None,
+        };
+    }
+    TextGuess {
+        text: String::from_utf8_lossy(bytes).into_owned(),
+        encoding: UTF_8,
+        confidence: LOSSY_CONFIDENCE,
+        had_errors: true,
+        first_bad_offset: Some(utf8_err.valid_up_to()),
     }
 }
 
-/// GB18030 decodes almost any byte string, so its result is only trusted as far as it looks
-/// like Chinese text: the share of non-ASCII characters that are CJK ideographs or CJK
-/// punctuation/full-width forms.
+fn certain(text: String, encoding: &'static Encoding) -> TextGuess {
+    TextGuess {
+        text,
+        encoding,
+        confidence: 1.0,
+        had_errors: false,
+        first_bad_offset: None,
+    }
+}
+
+/// GB18030 decodes many byte strings that are not Chinese, so its result is trusted only as
+/// far as it looks like Chinese text: the share of non-ASCII characters that are CJK
+/// ideographs, CJK punctuation or full-width forms.
 fn gb18030_confidence(text: &str) -> f32 {
+    let mut end = text.len().min(CONFIDENCE_SAMPLE);
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
     let (mut non_ascii, mut cjk) = (0usize, 0usize);
-    for c in text.chars().filter(|c| !c.is_ascii()) {
+    for c in text[..end].chars().filter(|c| !c.is_ascii()) {
         non_ascii += 1;
         if matches!(c as u32,
-            0x4E00..=0x9FFF | 0x3400..=0x4DBF | 0x3000..=0x303F | 0xFF00..=0xFFEF | 0x2000..=0x206F)
+            0x4E00..=0x9FFF      // CJK unified ideographs
+            | 0x3400..=0x4DBF    // extension A
+            | 0x3000..=0x303F    // CJK symbols and punctuation (、。「」)
+            | 0xFF00..=0xFFEF    // full-width forms (，：！)
+            | 0x2010..=0x2027)
+        // dashes, quotes, ellipsis used in Chinese text
         {
             cjk += 1;
         }
@@ -69,11 +99,17 @@ fn gb18030_confidence(text: &str) -> f32 {
     (0.3 + 0.65 * (cjk as f32 / non_ascii as f32)).min(0.95)
 }
 
-/// Decodes `bytes` with a chosen encoding (the manual override), BOM left in place removed.
+/// Decodes `bytes` with a chosen encoding (the manual override); a leading BOM of that
+/// same encoding is removed, any other bytes are taken literally.
 pub fn decode_as(bytes: &[u8], encoding: &'static Encoding) -> TextGuess {
-    let (text, had_errors) = encoding.decode_without_bom_handling(bytes);
+    let bom_len = match Encoding::for_bom(bytes) {
+        Some((enc, len)) if enc == encoding => len,
+        _ => 0,
+    };
+    let body = &bytes[bom_len..];
+    let (text, had_errors) = encoding.decode_without_bom_handling(body);
     let first_bad_offset = if had_errors {
-        first_malformed(bytes, encoding)
+        first_malformed(body, encoding).map(|o| o + bom_len)
     } else {
         None
     };
@@ -86,11 +122,11 @@ pub fn decode_as(bytes: &[u8], encoding: &'static Encoding) -> TextGuess {
     }
 }
 
-/// Finds the offset of the first malformed sequence with a streaming decoder, without
-/// materialising another copy of the text.
+/// Finds the offset of the first malformed sequence with a streaming decoder into a small
+/// reused buffer, so a late error in 20 MiB does not cost another full copy of the text.
 fn first_malformed(bytes: &[u8], encoding: &'static Encoding) -> Option<usize> {
     let mut decoder = encoding.new_decoder_without_bom_handling();
-    let mut out = String::with_capacity(4096);
+    let mut out = String::with_capacity(16 * 1024);
     let mut consumed = 0usize;
     loop {
         out.clear();
@@ -98,23 +134,29 @@ fn first_malformed(bytes: &[u8], encoding: &'static Encoding) -> Option<usize> {
             decoder.decode_to_string_without_replacement(&bytes[consumed..], &mut out, true);
         consumed += read;
         match result {
-            encoding_rs::DecoderResult::InputEmpty => return None,
-            encoding_rs::DecoderResult::OutputFull => {}
-            encoding_rs::DecoderResult::Malformed(bad, after) => {
-                return Some(consumed.saturating_sub(bad as usize + after as usize));
+            DecoderResult::InputEmpty => return None,
+            DecoderResult::OutputFull => {}
+            DecoderResult::Malformed(bad, after) => {
+                return Some(consumed.saturating_sub(usize::from(bad) + usize::from(after)));
             }
         }
     }
 }
 
-/// Looks up an encoding by a label a user would type (`utf-8`, `gbk`, `GB2312`, `utf16le`, `big5`…).
+/// Looks up an encoding by a name a user would type (`utf-8`, `gbk`, `GB2312`, `utf16le`,
+/// `UTF_16_BE`, `cp936`, `big5`…): WHATWG labels plus common spellings of them.
 pub fn lookup(name: &str) -> Option<&'static Encoding> {
-    let label = name.trim().to_ascii_lowercase();
+    let label = name.trim().to_ascii_lowercase().replace('_', "-");
     let label = match label.as_str() {
-        "utf16le" | "utf-16-le" => "utf-16le",
-        "utf16be" | "utf-16-be" => "utf-16be",
-        "utf8" => "utf-8",
-        "cp936" | "ms936" => "gbk",
+        "utf16le" | "utf-16-le" | "utf16-le" | "ucs-2le" | "ucs2le" | "ucs-2" | "ucs2" => {
+            "utf-16le"
+        }
+        "utf16be" | "utf-16-be" | "utf16-be" | "ucs-2be" | "ucs2be" => "utf-16be",
+        "utf16" => "utf-16",
+        "utf8" | "utf-8-sig" | "utf8-sig" => "utf-8",
+        "cp936" | "ms936" | "windows-936" | "gb-2312" => "gbk",
+        "gb-18030" | "cp54936" => "gb18030",
+        "big-5" | "cp950" => "big5",
         other => other,
     };
     Encoding::for_label(label.as_bytes())
@@ -125,9 +167,10 @@ pub const COMMON: &[&Encoding] = &[
     UTF_8,
     GB18030,
     encoding_rs::GBK,
+    encoding_rs::BIG5,
     UTF_16LE,
     UTF_16BE,
-    encoding_rs::BIG5,
+    encoding_rs::WINDOWS_1252,
 ];
 
 #[cfg(test)]
@@ -136,41 +179,90 @@ mod tests {
 
     #[test]
     fn utf8_chinese_is_certain() {
-        let g = detect("客户：张伟，订单号 20241125".as_bytes());
+        let g = detect("中文随路数据：客户张伟，订单号 20241125".as_bytes());
         assert_eq!(g.encoding, UTF_8);
         assert_eq!(g.confidence, 1.0);
-        assert_eq!(g.text, "客户：张伟，订单号 20241125");
+        assert!(!g.had_errors);
+        assert_eq!(g.text, "中文随路数据：客户张伟，订单号 20241125");
     }
 
     #[test]
-    fn gbk_chinese_is_detected_as_gb18030() {
-        let (bytes, _, _) = encoding_rs::GBK.encode("中文随路数据：客户要求退款。");
+    fn ascii_is_utf8_and_certain() {
+        let g = detect(b"level=VIP");
+        assert_eq!(
+            (g.encoding, g.confidence, g.text.as_str()),
+            (UTF_8, 1.0, "level=VIP")
+        );
+        assert_eq!(detect(b"").text, "");
+    }
+
+    #[test]
+    fn gbk_chinese_is_detected_as_gb18030_with_high_confidence() {
+        let (bytes, _, _) = encoding_rs::GBK.encode("中文随路数据");
+        assert!(std::str::from_utf8(&bytes).is_err());
         let g = detect(&bytes);
         assert_eq!(g.encoding, GB18030);
-        assert_eq!(g.text, "中文随路数据：客户要求退款。");
+        assert_eq!(g.text, "中文随路数据");
         assert!(g.confidence > 0.9, "{}", g.confidence);
-        assert!(!g.had_errors);
+        assert!(!g.had_errors && g.first_bad_offset.is_none());
     }
 
     #[test]
-    fn utf16_with_bom() {
-        let mut bytes = vec![0xFF, 0xFE];
-        for u in "呼叫 ok".encode_utf16() {
-            bytes.extend_from_slice(&u.to_le_bytes());
-        }
+    fn gb18030_that_is_not_chinese_gets_low_confidence() {
+        // Valid GB18030 by accident: two-byte sequences that land outside CJK ideographs.
+        let bytes = [0xA8, 0xA2, 0xA8, 0xA6, 0xA1, 0xE8, 0x81, 0x30, 0x81, 0x30];
         let g = detect(&bytes);
-        assert_eq!(
-            (g.encoding, g.text.as_str(), g.confidence),
-            (UTF_16LE, "呼叫 ok", 1.0)
-        );
+        assert_eq!(g.encoding, GB18030);
+        assert!(!g.had_errors);
+        assert!(g.confidence < 0.5, "{} {:?}", g.confidence, g.text);
+    }
+
+    #[test]
+    fn utf16_and_utf8_boms() {
+        let text = "呼叫 ok";
+        let mut le = vec![0xFF, 0xFE];
+        let mut be = vec![0xFE, 0xFF];
+        for u in text.encode_utf16() {
+            le.extend_from_slice(&u.to_le_bytes());
+            be.extend_from_slice(&u.to_be_bytes());
+        }
+        for (bytes, enc) in [(le, UTF_16LE), (be, UTF_16BE)] {
+            let g = detect(&bytes);
+            assert_eq!(
+                (g.encoding, g.text.as_str(), g.confidence),
+                (enc, text, 1.0)
+            );
+        }
+        let mut bom8 = vec![0xEF, 0xBB, 0xBF];
+        bom8.extend_from_slice(text.as_bytes());
+        let g = detect(&bom8);
+        assert_eq!((g.encoding, g.text.as_str()), (UTF_8, text));
+    }
+
+    #[test]
+    fn utf16_with_bom_and_odd_length_has_errors_and_lower_confidence() {
+        let g = detect(&[0xFF, 0xFE, 0x41, 0x00, 0x42]);
+        assert_eq!(g.encoding, UTF_16LE);
+        assert!(g.had_errors);
+        assert_eq!(g.confidence, 0.5);
+        assert_eq!(g.first_bad_offset, Some(4));
+    }
+
+    #[test]
+    fn utf16_without_bom_is_not_guessed_but_can_be_forced() {
+        let bytes: Vec<u8> = "ok".encode_utf16().flat_map(|u| u.to_le_bytes()).collect();
+        assert_eq!(detect(&bytes).encoding, UTF_8);
+        assert_eq!(decode_as(&bytes, UTF_16LE).text, "ok");
     }
 
     #[test]
     fn garbage_falls_back_to_lossy_utf8_with_low_confidence() {
         let g = detect(&[0x41, 0xFF, 0xFF, 0x80, 0x42]);
         assert_eq!(g.encoding, UTF_8);
-        assert!(g.had_errors && g.confidence < 0.5);
+        assert!(g.had_errors);
+        assert_eq!(g.confidence, LOSSY_CONFIDENCE);
         assert_eq!(g.first_bad_offset, Some(1));
+        assert!(g.text.starts_with('A') && g.text.ends_with('B') && g.text.contains('\u{FFFD}'));
     }
 
     #[test]
@@ -179,15 +271,44 @@ mod tests {
         let g = decode_as(&bytes, UTF_8);
         assert!(g.had_errors);
         assert_eq!(g.first_bad_offset, Some(2));
-        assert_eq!(decode_as(&bytes, encoding_rs::GBK).text, "ab中文");
+        let g = decode_as(&bytes, encoding_rs::GBK);
+        assert_eq!((g.text.as_str(), g.had_errors), ("ab中文", false));
+        // A late error in a long input is still found exactly.
+        let mut long = vec![b'x'; 100_000];
+        long.push(0xFF);
+        assert_eq!(decode_as(&long, UTF_8).first_bad_offset, Some(100_000));
+    }
+
+    #[test]
+    fn override_strips_only_its_own_bom() {
+        let g = decode_as(&[0xFF, 0xFE, 0x41, 0x00], UTF_16LE);
+        assert_eq!(g.text, "A");
+        let g = decode_as(&[0xFF, 0xFE, 0x41, 0x00, 0xFF], UTF_16LE);
+        assert_eq!(g.first_bad_offset, Some(4));
+        let g = decode_as(&[0xEF, 0xBB, 0xBF, 0x41], encoding_rs::WINDOWS_1252);
+        assert_eq!(g.text, "\u{ef}\u{bb}\u{bf}A");
     }
 
     #[test]
     fn lookup_accepts_common_spellings() {
-        assert_eq!(lookup("GBK"), Some(encoding_rs::GBK));
-        assert_eq!(lookup("gb2312"), Some(encoding_rs::GBK));
-        assert_eq!(lookup("utf16le"), Some(UTF_16LE));
-        assert_eq!(lookup(" UTF8 "), Some(UTF_8));
+        for (name, enc) in [
+            ("GBK", encoding_rs::GBK),
+            ("gb2312", encoding_rs::GBK),
+            ("cp936", encoding_rs::GBK),
+            ("GB18030", GB18030),
+            ("utf-8", UTF_8),
+            (" UTF8 ", UTF_8),
+            ("utf-16le", UTF_16LE),
+            ("utf16le", UTF_16LE),
+            ("UTF_16_LE", UTF_16LE),
+            ("utf-16be", UTF_16BE),
+            ("utf16be", UTF_16BE),
+            ("big5", encoding_rs::BIG5),
+            ("latin1", encoding_rs::WINDOWS_1252),
+        ] {
+            assert_eq!(lookup(name), Some(enc), "{name}");
+        }
         assert_eq!(lookup("klingon"), None);
+        assert_eq!(lookup(""), None);
     }
 }
