@@ -1,31 +1,42 @@
-//! Hex dump, 16 bytes a row, addressable by row so a UI can lay out only the visible rows.
-
-use std::fmt::Write as _;
+//! Hex dump, 16 bytes a row in the `hexdump -C` layout, addressable by row so a UI can lay
+//! out only the visible rows of a 20 MiB payload.
 
 /// Bytes shown per row.
 pub const BYTES_PER_ROW: usize = 16;
+
+/// Characters in a full row (8-digit offset): `00000000  ` + 16 × `xx ` + 1 + ` |` + 16 + `|`.
+pub const ROW_WIDTH: usize = 10 + BYTES_PER_ROW * 3 + 1 + 2 + BYTES_PER_ROW + 1;
+
+const HEX: &[u8; 16] = b"0123456789abcdef";
 
 /// Number of rows a dump of `len` bytes has.
 pub fn row_count(len: usize) -> usize {
     len.div_ceil(BYTES_PER_ROW)
 }
 
-/// Row `row` of the dump: `00000010  48 65 6c 6c 6f 20 57 6f  72 6c 64 0a              |Hello World.|`.
-/// Rows past the end are empty.
+/// Row `row` of the dump, e.g.
+/// `00000010  34 35 36 37 38 39                                 |456789|`.
+/// Rows past the end are empty strings.
 pub fn hex_line(bytes: &[u8], row: usize) -> String {
-    let start = row.saturating_mul(BYTES_PER_ROW);
-    let Some(chunk) = bytes.get(start..bytes.len().min(start.saturating_add(BYTES_PER_ROW))) else {
-        return String::new();
+    let mut out = String::with_capacity(ROW_WIDTH);
+    push_line(&mut out, bytes, row);
+    out
+}
+
+/// Appends row `row` (without a newline) to `out`; returns whether the row exists.
+fn push_line(out: &mut String, bytes: &[u8], row: usize) -> bool {
+    let Some(start) = row.checked_mul(BYTES_PER_ROW).filter(|&s| s < bytes.len()) else {
+        return false;
     };
-    if chunk.is_empty() {
-        return String::new();
-    }
-    let mut out = String::with_capacity(80);
-    let _ = write!(out, "{start:08x}  ");
+    let chunk = &bytes[start..bytes.len().min(start + BYTES_PER_ROW)];
+    push_offset(out, start);
+    out.push_str("  ");
     for i in 0..BYTES_PER_ROW {
         match chunk.get(i) {
-            Some(b) => {
-                let _ = write!(out, "{b:02x} ");
+            Some(&b) => {
+                out.push(HEX[usize::from(b >> 4)] as char);
+                out.push(HEX[usize::from(b & 0xF)] as char);
+                out.push(' ');
             }
             None => out.push_str("   "),
         }
@@ -42,14 +53,23 @@ pub fn hex_line(bytes: &[u8], row: usize) -> String {
         }
     }));
     out.push('|');
-    out
+    true
 }
 
-/// The whole dump, one row per line (for export).
+/// Offsets wider than 8 digits (past 4 GiB) simply grow, like hexdump's.
+fn push_offset(out: &mut String, offset: usize) {
+    let digits = (usize::BITS - offset.leading_zeros()).div_ceil(4).max(8) as usize;
+    for shift in (0..digits).rev() {
+        out.push(HEX[(offset >> (shift * 4)) & 0xF] as char);
+    }
+}
+
+/// The whole dump, one row per line, each ending in `\n` (for export).
 pub fn hex_dump(bytes: &[u8]) -> String {
-    let mut out = String::with_capacity(row_count(bytes.len()) * 79);
-    for row in 0..row_count(bytes.len()) {
-        out.push_str(&hex_line(bytes, row));
+    let rows = row_count(bytes.len());
+    let mut out = String::with_capacity(rows * (ROW_WIDTH + 1));
+    for row in 0..rows {
+        push_line(&mut out, bytes, row);
         out.push('\n');
     }
     out
@@ -71,9 +91,38 @@ mod tests {
             hex_line(data, 1),
             "00000010  34 35 36 37 38 39                                 |456789|"
         );
+        assert_eq!(hex_line(data, 0).len(), ROW_WIDTH);
+        assert_eq!(hex_line(data, 1).len(), ROW_WIDTH - 10);
         assert_eq!(hex_line(data, 2), "");
-        assert_eq!(hex_dump(data).lines().count(), 2);
+        assert_eq!(hex_line(data, usize::MAX), "");
+        assert_eq!(hex_line(&[], 0), "");
         assert_eq!(row_count(0), 0);
-        assert_eq!(hex_line(&[], usize::MAX), "");
+        assert_eq!(row_count(16), 1);
+        assert_eq!(row_count(17), 2);
+    }
+
+    #[test]
+    fn non_printable_and_non_ascii_bytes_show_as_dots() {
+        let data = "中\x00\x7f~ ".as_bytes();
+        assert_eq!(
+            hex_line(data, 0),
+            "00000000  e4 b8 ad 00 7f 7e 20                              |.....~ |"
+        );
+    }
+
+    #[test]
+    fn dump_matches_lines_and_offsets_grow() {
+        let data: Vec<u8> = (0..=255u8).cycle().take(40).collect();
+        let dump = hex_dump(&data);
+        let lines: Vec<&str> = dump.lines().collect();
+        assert_eq!(lines.len(), 3);
+        for (i, line) in lines.iter().enumerate() {
+            assert_eq!(*line, hex_line(&data, i));
+        }
+        assert!(dump.ends_with("$%&'|\n"), "{dump}");
+        assert_eq!(hex_dump(&[]), "");
+        let mut off = String::new();
+        push_offset(&mut off, 0x1_0000_0000);
+        assert_eq!(off, "100000000");
     }
 }
