@@ -6,7 +6,7 @@ pub mod charset;
 pub mod hex;
 pub mod structure;
 
-pub use self::base64::{Base64Decoded, Base64Error, Base64Variant, decode_base64};
+pub use self::base64::{Base64Decoded, Base64Error, Base64Reason, Base64Variant, decode_base64};
 pub use charset::TextGuess;
 pub use structure::Structure;
 
@@ -39,13 +39,14 @@ pub enum DecodeError {
     Base64(#[from] Base64Error),
     /// A charset was forced and the bytes are not valid in it.
     #[error(
-        "the data is not valid {encoding} (first bad byte at offset {first_bad_offset}): \
-         choose another charset or let it be detected"
+        "the data is not valid {} (first bad byte at offset {first_bad_offset}): choose another \
+         charset, or let it be detected automatically",
+        encoding.name()
     )]
     Undecodable {
-        /// Name of the forced charset.
-        encoding: &'static str,
-        /// Offset of the first malformed byte sequence.
+        /// The forced charset.
+        encoding: &'static Encoding,
+        /// Byte offset in the call data bytes of the first malformed sequence.
         first_bad_offset: usize,
     },
 }
@@ -54,7 +55,8 @@ pub enum DecodeError {
 ///
 /// With `encoded`, `result` is Base64 and the bytes' charset is detected (or forced by
 /// `charset_override`). Without, the JSON string already is text; an override then
-/// reinterprets its UTF-8 bytes, which only matters for odd gateways.
+/// reinterprets its UTF-8 bytes, which only matters for odd gateways. Auto-detection never
+/// fails; a forced charset the bytes are not valid in is [`DecodeError::Undecodable`].
 pub fn decode_result(
     result: &str,
     encoded: bool,
@@ -69,18 +71,19 @@ pub fn decode_result(
     decode_bytes(bytes, base64, charset_override)
 }
 
-/// Turns call data bytes into text (detected or forced charset) and detects its structure.
+/// Turns call data bytes into text (detected or forced charset) and detects its structure;
+/// the step after Base64, also used to re-decode kept bytes with another charset.
 pub fn decode_bytes(
     bytes: Vec<u8>,
     base64: Option<Base64Variant>,
     charset_override: Option<&'static Encoding>,
 ) -> Result<Decoded, DecodeError> {
     let guess = match charset_override {
-        Some(enc) => {
-            let g = charset::decode_as(&bytes, enc);
+        Some(encoding) => {
+            let g = charset::decode_as(&bytes, encoding);
             if g.had_errors {
                 return Err(DecodeError::Undecodable {
-                    encoding: enc.name(),
+                    encoding,
                     first_bad_offset: g.first_bad_offset.unwrap_or(0),
                 });
             }
@@ -104,51 +107,145 @@ pub fn decode_bytes(
 mod tests {
     use super::*;
     use ::base64::Engine as _;
-    use ::base64::engine::general_purpose::STANDARD;
+    use ::base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
 
     #[test]
     fn encoded_gbk_becomes_chinese_text() {
-        let (gbk, _, _) = encoding_rs::GBK.encode("尊敬的客户您好");
+        let (gbk, _, _) = encoding_rs::GBK.encode("中文随路数据");
         let d = decode_result(&STANDARD.encode(&gbk), true, None).unwrap();
-        assert_eq!(d.text, "尊敬的客户您好");
+        assert_eq!(d.text, "中文随路数据");
         assert_eq!(d.bytes, gbk.as_ref());
         assert_eq!(d.encoding, encoding_rs::GB18030);
+        assert!(d.confidence > 0.9 && !d.had_errors);
         assert_eq!(d.base64, Some(Base64Variant::Standard));
+        assert_eq!(d.structure, Structure::Text);
+    }
+
+    #[test]
+    fn encoded_utf8_url_safe_json() {
+        let json = r#"{"客户":"张伟","级别":"VIP?>?"}"#;
+        let encoded = URL_SAFE_NO_PAD.encode(json);
+        assert!(encoded.contains(['-', '_']), "{encoded}");
+        let d = decode_result(&encoded, true, None).unwrap();
+        assert_eq!((d.text.as_str(), d.encoding), (json, encoding_rs::UTF_8));
+        assert_eq!(d.base64, Some(Base64Variant::UrlSafe));
+        assert_eq!(
+            structure::pretty(&d.structure),
+            "{\n  \"客户\": \"张伟\",\n  \"级别\": \"VIP?>?\"\n}"
+        );
     }
 
     #[test]
     fn plain_result_is_its_own_text() {
         let d = decode_result("level=VIP&lang=zh", false, None).unwrap();
         assert_eq!(d.bytes, b"level=VIP&lang=zh");
-        assert!(matches!(d.structure, Structure::KeyValue { .. }));
+        assert_eq!((d.encoding, d.confidence), (encoding_rs::UTF_8, 1.0));
+        assert!(matches!(
+            d.structure,
+            Structure::KeyValue { separator: '&', .. }
+        ));
         assert_eq!(d.base64, None);
+        // Not Base64 even though it would be invalid as such: not encoded means not decoded.
+        let d = decode_result("SGVsbG8g*", false, None).unwrap();
+        assert_eq!(d.text, "SGVsbG8g*");
     }
 
     #[test]
-    fn bad_base64_and_forced_charset_errors() {
+    fn empty_result_decodes_to_empty_text() {
+        for encoded in [false, true] {
+            let d = decode_result("", encoded, None).unwrap();
+            assert!(d.bytes.is_empty() && d.text.is_empty());
+            assert_eq!(d.structure, Structure::Text);
+        }
+    }
+
+    #[test]
+    fn bad_base64_is_an_error_with_its_offset() {
         let e = decode_result("SGVsbG8g*V29ybGQ=", true, None).unwrap_err();
-        assert!(e.to_string().contains("offset 8"), "{e}");
-        let (gbk, _, _) = encoding_rs::GBK.encode("中文");
-        let e = decode_result(&STANDARD.encode(&gbk), true, Some(encoding_rs::UTF_8)).unwrap_err();
+        let DecodeError::Base64(b) = &e else {
+            panic!("{e:?}")
+        };
+        assert_eq!(
+            (b.offset, b.found, b.reason),
+            (8, Some('*'), Base64Reason::BadChar)
+        );
+        assert!(e.to_string().contains("'*' at byte offset 8"), "{e}");
+    }
+
+    #[test]
+    fn forced_charset_that_fails_is_undecodable() {
+        let (gbk, _, _) = encoding_rs::GBK.encode("ab中文");
+        let encoded = STANDARD.encode(&gbk);
+        let e = decode_result(&encoded, true, Some(encoding_rs::UTF_8)).unwrap_err();
         assert_eq!(
             e,
             DecodeError::Undecodable {
-                encoding: "UTF-8",
-                first_bad_offset: 0
+                encoding: encoding_rs::UTF_8,
+                first_bad_offset: 2
             }
+        );
+        let msg = e.to_string();
+        assert!(
+            msg.contains("not valid UTF-8") && msg.contains("offset 2"),
+            "{msg}"
+        );
+        // The same bytes forced to GBK are fine, with full confidence.
+        let d = decode_result(&encoded, true, Some(encoding_rs::GBK)).unwrap();
+        assert_eq!((d.text.as_str(), d.confidence), ("ab中文", 1.0));
+    }
+
+    #[test]
+    fn forced_utf16_reads_bomless_utf16() {
+        let bytes: Vec<u8> = "随路"
+            .encode_utf16()
+            .flat_map(|u| u.to_be_bytes())
+            .collect();
+        let d = decode_result(&STANDARD.encode(&bytes), true, charset::lookup("utf16be")).unwrap();
+        assert_eq!(
+            (d.text.as_str(), d.encoding),
+            ("随路", encoding_rs::UTF_16BE)
         );
     }
 
     #[test]
-    fn twenty_mib_payload_round_trips() {
+    fn undecodable_auto_detection_still_succeeds_lossily() {
+        let d = decode_result(&STANDARD.encode([0x41, 0xFF, 0x42]), true, None).unwrap();
+        assert!(d.had_errors);
+        assert!(d.confidence < 0.5);
+        assert_eq!(d.text, "A\u{FFFD}B");
+    }
+
+    #[test]
+    fn twenty_mib_wrapped_payload_round_trips() {
         let line = "客户张伟来电咨询订单 20241125 的退款进度，IVR 路径 1-3-2。\n";
         let text: String = line.repeat(20 * 1024 * 1024 / line.len() + 1);
         let (gbk, _, _) = encoding_rs::GBK.encode(&text);
-        let encoded = STANDARD.encode(&gbk);
-        let d = decode_result(&encoded, true, None).unwrap();
+        let one_line = STANDARD.encode(&gbk);
+        assert!(one_line.len() > 20 * 1024 * 1024);
+        let d = decode_result(&one_line, true, None).unwrap();
         assert_eq!(d.bytes.len(), gbk.len());
-        assert_eq!(d.text.len(), text.len());
-        assert!(d.text == text);
+        assert!(d.text == text, "20 MiB text differs");
+        assert_eq!(d.encoding, encoding_rs::GB18030);
         assert_eq!(d.structure, Structure::Text);
+
+        let mut wrapped = String::with_capacity(one_line.len() / 76 * 78 + 80);
+        for chunk in one_line.as_bytes().chunks(76) {
+            wrapped.push_str(std::str::from_utf8(chunk).unwrap());
+            wrapped.push_str("\r\n");
+        }
+        let d = decode_result(&wrapped, true, None).unwrap();
+        assert!(d.bytes == gbk.as_ref(), "wrapped 20 MiB bytes differ");
+        let rows = hex::row_count(d.bytes.len());
+        assert!(hex::hex_line(&d.bytes, rows - 1).starts_with(&format!("{:08x}", (rows - 1) * 16)));
+    }
+
+    #[test]
+    fn twenty_mib_bad_character_near_the_end_is_located() {
+        let mut encoded = STANDARD.encode(vec![7u8; 15 * 1024 * 1024]);
+        let at = encoded.len() - 10;
+        encoded.replace_range(at..at + 1, "!");
+        let e = decode_result(&encoded, true, None).unwrap_err();
+        let DecodeError::Base64(b) = e else { panic!() };
+        assert_eq!((b.offset, b.found), (at, Some('!')));
     }
 }
