@@ -249,3 +249,146 @@ mod tests {
         assert_eq!((b.offset, b.found), (at, Some('!')));
     }
 }
+
+#[cfg(test)]
+mod props {
+    use super::*;
+    use ::base64::Engine as _;
+    use ::base64::engine::general_purpose as gp;
+    use proptest::prelude::*;
+
+    fn bytes(max: usize) -> impl Strategy<Value = Vec<u8>> {
+        proptest::collection::vec(any::<u8>(), 0..max)
+    }
+
+    /// Bytes that are mostly GBK two-byte sequences, with the odd stray byte mixed in.
+    fn gbkish() -> impl Strategy<Value = Vec<u8>> {
+        proptest::collection::vec(
+            prop_oneof![
+                4 => (0x81u8..=0xFE, 0x40u8..=0xFE).prop_map(|(a, b)| vec![a, b]),
+                2 => (0x20u8..0x7F).prop_map(|a| vec![a]),
+                1 => any::<u8>().prop_map(|a| vec![a]),
+                1 => (0x81u8..=0xFE, 0x30u8..=0x39, 0x81u8..=0xFE, 0x30u8..=0x39)
+                    .prop_map(|(a, b, c, d)| vec![a, b, c, d]),
+            ],
+            0..64,
+        )
+        .prop_map(|v| v.concat())
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(512))]
+
+        #[test]
+        fn base64_round_trips_both_alphabets_padded_or_not_wrapped_or_not(
+            data in bytes(300), shape in 0usize..4, wrap in proptest::option::of(1usize..80),
+        ) {
+            let engine = [&gp::STANDARD, &gp::STANDARD_NO_PAD, &gp::URL_SAFE, &gp::URL_SAFE_NO_PAD][shape];
+            let mut text = engine.encode(&data);
+            if let Some(w) = wrap {
+                text = text.as_bytes().chunks(w).map(|c| std::str::from_utf8(c).unwrap()).collect::<Vec<_>>().join("\r\n");
+            }
+            let d = decode_base64(text.as_bytes()).unwrap();
+            prop_assert_eq!(&d.bytes, &data);
+            let has_url = text.contains(['-', '_']);
+            let has_std = text.contains(['+', '/']);
+            prop_assert!(!(has_url && has_std));
+            if has_url {
+                prop_assert_eq!(d.variant, Base64Variant::UrlSafe);
+            }
+            if has_std {
+                prop_assert_eq!(d.variant, Base64Variant::Standard);
+            }
+        }
+
+        #[test]
+        fn base64_errors_point_at_a_real_non_whitespace_byte(input in bytes(200)) {
+            if let Err(e) = decode_base64(&input) {
+                prop_assert!(e.offset < input.len());
+                prop_assert_eq!(input[e.offset], e.byte);
+                prop_assert!(!e.byte.is_ascii_whitespace());
+                if let Some(c) = e.found {
+                    prop_assert_eq!(c.to_string().as_bytes()[0], e.byte);
+                }
+                let at = format!("byte offset {}", e.offset);
+                prop_assert!(e.to_string().contains(&at), "{} lacks {}", e, at);
+            }
+        }
+
+        #[test]
+        fn base64_alphabet_noise_agrees_with_whitespace_free_input(
+            input in proptest::collection::vec(prop_oneof![
+                Just(b'A'), Just(b'z'), Just(b'0'), Just(b'+'), Just(b'/'),
+                Just(b'-'), Just(b'_'), Just(b'='), Just(b'\n'), Just(b' '),
+            ], 0..40),
+        ) {
+            // Whether whitespace is present must not change what is accepted or decoded.
+            let compact: Vec<u8> = input.iter().copied().filter(|b| !b.is_ascii_whitespace()).collect();
+            let (a, b) = (decode_base64(&input), decode_base64(&compact));
+            prop_assert_eq!(a.is_ok(), b.is_ok());
+            if let (Ok(a), Ok(b)) = (a, b) {
+                prop_assert_eq!(a, b);
+            }
+        }
+
+        #[test]
+        fn gbk_fast_path_matches_encoding_rs(input in gbkish()) {
+            let (want, want_err) = encoding_rs::GB18030.decode_without_bom_handling(&input);
+            let g = charset::decode_as(&input, encoding_rs::GB18030);
+            prop_assert_eq!(&g.text, &want);
+            prop_assert_eq!(g.had_errors, want_err);
+            let d = charset::detect(&input);
+            if std::str::from_utf8(&input).is_err() && !want_err {
+                prop_assert_eq!(d.encoding, encoding_rs::GB18030);
+                prop_assert_eq!(&d.text, &want);
+            }
+        }
+
+        #[test]
+        fn chinese_survives_gbk_and_utf8(s in "[\\u{4e00}-\\u{9fa5}a-z0-9，。：]{1,64}") {
+            let (gbk, _, _) = encoding_rs::GBK.encode(&s);
+            prop_assert_eq!(&charset::detect(&gbk).text, &s);
+            prop_assert_eq!(&charset::detect(s.as_bytes()).text, &s);
+            let d = decode_result(&gp::STANDARD.encode(&gbk), true, None).unwrap();
+            prop_assert_eq!(&d.text, &s);
+        }
+
+        #[test]
+        fn no_public_function_panics_on_arbitrary_input(input in bytes(400), row in 0usize..40, pick in 0usize..7) {
+            let text = String::from_utf8_lossy(&input);
+            let g = charset::detect(&input);
+            prop_assert!((0.0..=1.0).contains(&g.confidence));
+            let forced = charset::COMMON[pick];
+            let f = charset::decode_as(&input, forced);
+            prop_assert_eq!(f.had_errors, f.first_bad_offset.is_some());
+            if let Some(o) = f.first_bad_offset {
+                prop_assert!(o < input.len());
+            }
+            let _ = charset::lookup(&text);
+            let s = structure::detect(&text);
+            let _ = structure::pretty(&s);
+            let _ = structure::render(&s, &text);
+            let _ = structure::detect(&g.text);
+            prop_assert_eq!(hex::hex_dump(&input).lines().count(), hex::row_count(input.len()));
+            let _ = hex::hex_line(&input, row);
+            let _ = decode_base64(&input);
+            for encoded in [false, true] {
+                let _ = decode_result(&text, encoded, None);
+                let _ = decode_result(&text, encoded, Some(forced));
+            }
+            let _ = decode_bytes(input.clone(), None, Some(forced));
+            prop_assert!(decode_bytes(input, None, None).is_ok());
+        }
+
+        #[test]
+        fn structure_detection_never_panics_on_structured_looking_text(
+            s in "[a-z=&|;%0-9A-F+ {}\\[\\]\",:中]{0,80}",
+        ) {
+            let st = structure::detect(&s);
+            if let Structure::KeyValue { pairs, .. } = &st {
+                prop_assert!(!pairs.is_empty());
+            }
+            let _ = structure::pretty(&st);
+        }
+    }
+}

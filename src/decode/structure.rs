@@ -108,7 +108,7 @@ fn key_values(t: &str) -> Option<Structure> {
         .zip(counts)
         .filter(|&(_, n)| n > 0)
         .collect();
-    candidates.sort_by(|a, b| b.1.cmp(&a.1));
+    candidates.sort_by_key(|&(_, n)| std::cmp::Reverse(n));
     let separator = candidates
         .into_iter()
         .map(|(s, _)| s)
