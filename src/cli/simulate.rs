@@ -1,22 +1,138 @@
-//! `calldata-inspector simulate`: the embedded CC-Gateway simulator in the foreground.
+//! `calldata-inspector simulate`: the embedded CC-Gateway simulator in the foreground, with
+//! everything needed to query it printed (URL, CA file, demo agent, demo GUID, a command).
 
+use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
+
+use super::QueryLine;
+use crate::simulator::{SimConfig, SimulatorThread, data};
 
 /// Arguments of `simulate`.
 #[derive(Debug, Clone, clap::Args)]
 pub struct SimulateArgs {
-    /// Port to listen on (0 = any free port).
+    /// Port to listen on, on 127.0.0.1 (0 = any free port).
     #[arg(long, value_name = "PORT", default_value_t = crate::gateway::DEFAULT_PORT)]
     pub port: u16,
-    /// Folder for the generated CA certificate (default: a temporary folder).
+    /// Folder holding ca.pem, cert.pem and key.pem: reused when present, created otherwise
+    /// (default: a temporary folder removed on exit).
     #[arg(long, value_name = "DIR")]
     pub cert_dir: Option<PathBuf>,
 }
 
-/// Runs the simulator until Ctrl-C.
+/// Runs the simulator until Ctrl-C (or SIGTERM).
 pub fn run(args: &SimulateArgs) -> ExitCode {
-    let _ = args;
-    eprintln!("calldata-inspector: the simulator is not available in this build yet");
-    ExitCode::from(1)
+    // The temp dir must outlive the simulator so the printed CA path stays real.
+    let (cert_dir, _temp) = match &args.cert_dir {
+        Some(d) => (d.clone(), None),
+        None => match tempfile::Builder::new()
+            .prefix("calldata-inspector-sim.")
+            .tempdir()
+        {
+            Ok(t) => (t.path().to_path_buf(), Some(t)),
+            Err(e) => {
+                eprintln!("calldata-inspector: cannot create a folder for the certificates: {e}");
+                return ExitCode::from(1);
+            }
+        },
+    };
+    let sim = match SimulatorThread::start(SimConfig {
+        port: args.port,
+        cert_dir: Some(cert_dir.clone()),
+        ..SimConfig::default()
+    }) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("calldata-inspector: cannot start the simulator: {e}");
+            return ExitCode::from(1);
+        }
+    };
+    let ca_path = sim.ca_path().unwrap_or_else(|| cert_dir.join("ca.pem"));
+    let mut out = std::io::stdout().lock();
+    let _ = out.write_all(banner(&sim, &ca_path).as_bytes());
+    let _ = out.flush();
+    drop(out);
+
+    let code = wait_for_stop();
+    sim.shutdown();
+    eprintln!("calldata-inspector: simulator stopped");
+    code
+}
+
+/// What `simulate` prints at start.
+fn banner(sim: &SimulatorThread, ca_path: &std::path::Path) -> String {
+    let guid = sim.demo_guid();
+    let example = QueryLine {
+        host: sim.host(),
+        port: sim.port(),
+        agent: data::DEMO_AGENT.to_string(),
+        call_id: data::CALL_JSON.to_owned(),
+        ca_file: Some(ca_path.to_path_buf()),
+        ..QueryLine::default()
+    };
+    let mut s = String::new();
+    s.push_str(&format!(
+        "CC-Gateway simulator listening on {}\n",
+        sim.url()
+    ));
+    s.push_str(&format!(
+        "CA certificate: {}  (trust it with --ca-file)\n",
+        ca_path.display()
+    ));
+    s.push_str(&format!(
+        "Demo agent:     {}  (signed in; agent {} is valid but not signed in)\n",
+        data::DEMO_AGENT,
+        data::OFFLINE_AGENT
+    ));
+    // This GUID is a throwaway credential of this simulator run, so printing it is fine.
+    s.push_str(&format!(
+        "Demo GUID:      {}  (demo credential of this simulator only)\n\n",
+        guid.expose()
+    ));
+    s.push_str("Try:\n  CALLDATA_GUID=");
+    s.push_str(&super::shell_quote(guid.expose()));
+    s.push(' ');
+    s.push_str(&super::query_command_line(&example));
+    s.push_str("\n\nCalls of the demo agent (--call-id; none = the current call):\n");
+    for (id, what) in data::DEMO_CALLS {
+        s.push_str(&format!("  {:<18} {what}\n", super::shell_quote(id)));
+    }
+    s.push_str("\nPress Ctrl-C to stop.\n");
+    s
+}
+
+/// Blocks until Ctrl-C or SIGTERM.
+fn wait_for_stop() -> ExitCode {
+    let rt = match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("calldata-inspector: cannot wait for Ctrl-C: {e}");
+            return ExitCode::from(1);
+        }
+    };
+    rt.block_on(async {
+        #[cfg(unix)]
+        {
+            use tokio::signal::unix::{SignalKind, signal};
+            match signal(SignalKind::terminate()) {
+                Ok(mut term) => {
+                    tokio::select! {
+                        _ = tokio::signal::ctrl_c() => {}
+                        _ = term.recv() => {}
+                    }
+                }
+                Err(_) => {
+                    let _ = tokio::signal::ctrl_c().await;
+                }
+            }
+        }
+        #[cfg(not(unix))]
+        {
+            let _ = tokio::signal::ctrl_c().await;
+        }
+    });
+    ExitCode::SUCCESS
 }

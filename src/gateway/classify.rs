@@ -16,22 +16,25 @@ pub(crate) struct Target<'a> {
     pub timeout: Duration,
 }
 
-/// Every error in the chain, including the payload boxed inside `io::Error`s (whose own
-/// `source()` skips the payload and returns the payload's source).
+/// Every error in the chain, including payloads boxed inside `io::Error`s (whose own
+/// `source()` skips the payload and returns the payload's source), at any depth: TLS
+/// failures arrive as an `io::Error` wrapping an `io::Error` wrapping the `rustls::Error`.
 fn chain<'a>(top: &'a (dyn StdError + 'static)) -> Vec<&'a (dyn StdError + 'static)> {
-    let mut out = Vec::new();
-    let mut next = Some(top);
-    while let Some(e) = next {
+    let mut out: Vec<&'a (dyn StdError + 'static)> = Vec::new();
+    let mut todo = vec![top];
+    while let Some(e) = todo.pop() {
+        if out.len() > 64 {
+            break;
+        }
         out.push(e);
+        if let Some(next) = e.source() {
+            todo.push(next);
+        }
         if let Some(inner) = e
             .downcast_ref::<std::io::Error>()
             .and_then(|io| io.get_ref())
         {
-            out.push(inner);
-        }
-        next = e.source();
-        if out.len() > 32 {
-            break;
+            todo.push(inner);
         }
     }
     out
@@ -200,7 +203,8 @@ mod tests {
     fn io_payloads_are_found_in_the_chain() {
         let inner = rustls::Error::InvalidCertificate(CertificateError::UnknownIssuer);
         let io = std::io::Error::new(std::io::ErrorKind::InvalidData, inner);
-        let found = chain(&io)
+        let outer = std::io::Error::other(io);
+        let found = chain(&outer)
             .iter()
             .any(|e| e.downcast_ref::<rustls::Error>().is_some());
         assert!(found);
