@@ -92,6 +92,51 @@ mod tests {
     use super::*;
 
     #[test]
+    fn report_has_the_contract_fields_and_no_credential() {
+        let r = Report {
+            host: "gw".into(),
+            port: 8043,
+            agent: 1001,
+            call_id: "17000000#04&x=1".into(),
+            encoded: true,
+            http_status: 200,
+            retcode: "0".into(),
+            message: String::new(),
+            charset: "GBK".into(),
+            bytes: 4,
+            sha256: sha256_hex("中文".as_bytes()),
+            data: "中文".into(),
+            elapsed_ms: 12,
+            time: now_rfc3339(),
+            tool_version: "0.1.0".into(),
+        };
+        let v: serde_json::Value = serde_json::from_slice(&r.to_json_bytes()).unwrap();
+        let keys: Vec<&str> = v.as_object().unwrap().keys().map(String::as_str).collect();
+        for k in [
+            "host",
+            "port",
+            "agent",
+            "call_id",
+            "encoded",
+            "retcode",
+            "message",
+            "charset",
+            "bytes",
+            "sha256",
+            "data",
+            "http_status",
+            "elapsed_ms",
+            "time",
+            "tool_version",
+        ] {
+            assert!(keys.contains(&k), "missing {k}");
+        }
+        assert!(!keys.iter().any(|k| k.to_ascii_lowercase().contains("guid")));
+        assert_eq!(v["data"], "中文");
+        assert!(r.to_json_bytes().ends_with(b"}\n"));
+    }
+
+    #[test]
     fn time_and_hash_formats() {
         assert_eq!(rfc3339(0), "1970-01-01T00:00:00Z");
         assert_eq!(rfc3339(1_796_000_000), "2026-11-30T00:53:20Z");
