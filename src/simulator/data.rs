@@ -19,7 +19,7 @@ pub const OFFLINE_AGENT: u32 = 1003;
 /// Password of [`OFFLINE_AGENT`].
 pub const OFFLINE_PASSWORD: &str = "offline-pass";
 
-/// The demo agent's current call: what an empty `callId` returns.
+/// The demo agent's current call: what an empty `callId` returns (the [`CALL_JSON`] data).
 pub const CALL_CURRENT: &str = "1732500000-101";
 /// Call with empty call data (`result` is `""`).
 pub const CALL_EMPTY: &str = "1732500001-102";
@@ -89,8 +89,11 @@ pub const DEMO_CALLS: &[(&str, &str)] = &[
     (CALL_WRONG_CONTENT_TYPE, "fault: text/html content type"),
 ];
 
-const CURRENT_JSON: &str = r#"{"customerName":"李娜","customerLevel":"金卡","phone":"138****5678","ivrPath":"主菜单>账户查询>话费账单","intent":"查询上月账单","queueWaitSec":42,"lastOrderNo":"DD20241125-00412"}"#;
-const JSON_DATA: &str = r#"{"customerName":"王小明","orderNo":"DD20241125-00387","ivrPath":"主菜单>售后服务>退款申请","product":"智能音箱 X2","amount":1299.00,"vip":true,"remark":"客户要求加急处理，已致歉"}"#;
+/// The same list under the name UIs use: (call ID, short human description).
+pub const CALLS: &[(&str, &str)] = DEMO_CALLS;
+
+// The UI tests look for customerName 李娜 in the current call, which serves this record.
+const JSON_DATA: &str = r#"{"customerName":"李娜","customerLevel":"金卡","phone":"138****5678","orderNo":"DD20241125-00387","ivrPath":"主菜单>售后服务>退款申请","intent":"申请退款","product":"智能音箱 X2","amount":1299.00,"vip":true,"queueWaitSec":42,"remark":"客户要求加急处理，已致歉"}"#;
 const ASCII_DATA: &str =
     "Customer called about invoice INV-884213; callback requested before 17:00 (GMT+8).";
 const KV_DATA: &str = "customerId=C20241125&level=VIP&lang=zh-CN&intent=%E9%80%80%E6%AC%BE";
@@ -132,7 +135,8 @@ pub(crate) fn behaviour(call_id: &str) -> Option<Behaviour> {
         call_id
     };
     Some(match id {
-        CALL_CURRENT => Behaviour::Data(CURRENT_JSON.as_bytes()),
+        // The agent's current call is the JSON call under its own ID.
+        CALL_CURRENT => Behaviour::Data(JSON_DATA.as_bytes()),
         CALL_EMPTY => Behaviour::Data(b""),
         CALL_ASCII => Behaviour::Data(ASCII_DATA.as_bytes()),
         CALL_JSON => Behaviour::Data(JSON_DATA.as_bytes()),
@@ -255,6 +259,18 @@ mod tests {
         assert!(std::str::from_utf8(&gbk).is_err());
         assert_eq!(encoding_rs::GBK.decode(&gbk).0, ZH_GBK_SOURCE);
         assert_eq!(expected_bytes(""), expected_bytes(CALL_CURRENT));
+        assert_eq!(expected_bytes(""), expected_bytes(CALL_JSON));
+        let current = String::from_utf8(expected_bytes("").unwrap()).unwrap();
+        assert!(current.contains("李娜"));
+        assert_eq!(
+            expected_bytes(CALL_KV).unwrap(),
+            b"customerId=C20241125&level=VIP&lang=zh-CN&intent=%E9%80%80%E6%AC%BE"
+        );
+        assert!(
+            expected_plain_text(CALL_ZH_GBK)
+                .unwrap()
+                .contains('\u{fffd}')
+        );
         assert!(expected_bytes(CALL_UNKNOWN).is_none());
         assert_eq!(expected_bytes(CALL_EMPTY).unwrap(), b"");
     }

@@ -43,6 +43,8 @@ pub struct SimConfig {
     /// (default false, so the demo keeps working without a poller).
     pub demo_requires_polls: bool,
     /// Per-agent limit on query interfaces (`calldata/*`); default 5 per 2 s, `None` = off.
+    /// A throttled request gets HTTP 200 with `retcode "000-007"` and no `result` (the
+    /// gateway documents the limit, not the reply) and does not count against the window.
     pub rate_limit: Option<RateLimit>,
     /// Highest accepted agent ID (999999 on current gateways, 59999 on older ones).
     pub max_agent_id: u32,
@@ -91,6 +93,13 @@ pub enum SimError {
     /// The simulator's own runtime or thread could not be created.
     #[error("cannot start the simulator runtime: {0}")]
     Runtime(String),
+}
+
+impl LoggedRequest {
+    /// Path and query string as received (the name the brief uses for [`LoggedRequest::path`]).
+    pub fn path_and_query(&self) -> &str {
+        &self.path
+    }
 }
 
 /// What both `Simulator` and `SimulatorThread` expose; shared so they cannot drift apart.
@@ -156,6 +165,10 @@ macro_rules! accessors {
         /// The demo agent's current valid GUID (signs it in again if it was signed out).
         pub fn demo_guid(&self) -> Guid {
             self.shared().demo_guid()
+        }
+        /// The pre-signed-in demo agent ([`data::DEMO_AGENT`]).
+        pub fn demo_agent(&self) -> u32 {
+            data::DEMO_AGENT
         }
         /// The current GUID of `agent`, if it is signed in.
         pub fn guid_of(&self, agent: u32) -> Option<Guid> {

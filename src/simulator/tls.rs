@@ -52,7 +52,7 @@ pub fn generate() -> Result<CertBundle, SimError> {
     dn.push(DnType::CommonName, "calldata-inspector demo CA");
     dn.push(DnType::OrganizationName, "calldata-inspector");
     ca_params.distinguished_name = dn;
-    ca_params.is_ca = IsCa::Ca(BasicConstraints::Constrained(0));
+    ca_params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
     ca_params.key_usages = vec![
         KeyUsagePurpose::KeyCertSign,
         KeyUsagePurpose::CrlSign,
@@ -152,7 +152,7 @@ pub fn server_config(bundle: &CertBundle) -> Result<Arc<rustls::ServerConfig>, S
         .map_err(|e| bad("reading key.pem", e.to_string()))?;
     let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
     let mut config = rustls::ServerConfig::builder_with_provider(provider)
-        .with_protocol_versions(&[&rustls::version::TLS13, &rustls::version::TLS12])
+        .with_safe_default_protocol_versions()
         .map_err(|e| bad("TLS versions", e.to_string()))?
         .with_no_client_auth()
         .with_single_cert(certs, key)
