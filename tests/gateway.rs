@@ -502,3 +502,29 @@ fn rotated_guid_is_reported_and_redacted() {
     );
     assert!(!reply.url.contains(old.expose()));
 }
+
+#[test]
+fn throttled_queries_get_retcode_000_007() {
+    // The default simulator applies the gateway's 5-per-2-seconds per-agent limit.
+    let sim = SimulatorThread::start(SimConfig::default()).unwrap();
+    let c = client(&sim);
+    let r = req(DEMO_AGENT, data::CALL_ASCII, false);
+    let outcomes: Vec<_> = (0..8)
+        .map(|_| {
+            send(&c, &r, &sim.demo_guid())
+                .unwrap()
+                .interpret(false, None)
+        })
+        .collect();
+    assert!(outcomes[0].is_ok());
+    let throttled = outcomes
+        .iter()
+        .filter_map(|o| o.as_ref().err())
+        .find(|e| matches!(e, ReplyError::Retcode { code, .. } if code == "000-007"))
+        .expect("some query throttled");
+    assert_eq!(throttled.exit_code(), 3);
+    assert!(
+        throttled.to_string().contains("5 per 2 seconds"),
+        "{throttled}"
+    );
+}
