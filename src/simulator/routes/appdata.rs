@@ -45,7 +45,7 @@ pub(crate) async fn appdata(
 ) -> Response {
     let (_agent, set_guid) = match check_query(&state, &raw_agent, &headers) {
         Ok(ok) => ok,
-        Err(resp) => return resp,
+        Err(resp) => return *resp,
     };
     let Some(p) = params(&uri) else {
         return with_set_guid(

@@ -79,7 +79,7 @@ pub(crate) async fn callinfo(
 ) -> Response {
     let (agent, set_guid) = match check_query(&state, &raw_agent, &headers) {
         Ok(ok) => ok,
-        Err(r) => return r,
+        Err(r) => return *r,
     };
     let resp = match (agent == DEMO_AGENT)
         .then(|| call_info(CALL_CURRENT, state.started_ms))
@@ -99,7 +99,7 @@ pub(crate) async fn callinfo_by_callid(
 ) -> Response {
     let (_agent, set_guid) = match check_query(&state, &raw_agent, &headers) {
         Ok(ok) => ok,
-        Err(r) => return r,
+        Err(r) => return *r,
     };
     let resp = match call_info(&call_id, state.started_ms) {
         Some(info) => envelope("0", "", Some(("result", info))),
@@ -119,7 +119,7 @@ pub(crate) async fn holdlist(
 ) -> Response {
     let (agent, set_guid) = match check_query(&state, &raw_agent, &headers) {
         Ok(ok) => ok,
-        Err(r) => return r,
+        Err(r) => return *r,
     };
     let list: Vec<Value> = if agent == DEMO_AGENT {
         HELD_CALLS
@@ -143,7 +143,7 @@ pub(crate) async fn allcallinfo_ex(
 ) -> Response {
     let (_agent, set_guid) = match check_query(&state, &raw_agent, &headers) {
         Ok(ok) => ok,
-        Err(r) => return r,
+        Err(r) => return *r,
     };
     let Some(workno) = parse_agent(&raw_workno, state.cfg.max_agent_id) else {
         return with_set_guid(bad_agent(), set_guid);

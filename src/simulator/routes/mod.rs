@@ -195,19 +195,23 @@ pub(crate) fn throttled(limit: super::state::RateLimit) -> Response {
 }
 
 /// The checks every query interface starts with: agent ID (000-002), rate limit (000-007),
-/// signed in (100-006), GUID (000-003). On success gives the agent and a GUID for `Set-GUID`.
+/// signed in (100-006), GUID (000-003). On success gives the agent and a GUID for `Set-GUID`;
+/// on failure the finished reply (boxed: it is large and the success path is the hot one).
 pub(crate) fn check_query(
     state: &SimState,
     raw_agent: &str,
     headers: &HeaderMap,
-) -> Result<(u32, Option<String>), Response> {
-    let agent = parse_agent(raw_agent, state.cfg.max_agent_id).ok_or_else(bad_agent)?;
+) -> Result<(u32, Option<String>), Box<Response>> {
+    let agent =
+        parse_agent(raw_agent, state.cfg.max_agent_id).ok_or_else(|| Box::new(bad_agent()))?;
     if !state.admit(agent) {
-        return Err(throttled(state.cfg.rate_limit.unwrap_or_default()));
+        return Err(Box::new(throttled(
+            state.cfg.rate_limit.unwrap_or_default(),
+        )));
     }
     let set_guid = state
         .authenticate(agent, guid_header(headers))
-        .map_err(auth_failure)?;
+        .map_err(|e| Box::new(auth_failure(e)))?;
     Ok((agent, set_guid))
 }
 
