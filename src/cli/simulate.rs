@@ -86,7 +86,7 @@ fn banner(sim: &SimulatorThread, ca_path: &std::path::Path) -> String {
     ));
     // This GUID is a throwaway credential of this simulator run, so printing it is fine.
     s.push_str(&format!(
-        "Demo GUID:      {}  (demo credential of this simulator only)\n\n",
+        "Demo GUID:      {}  (demo GUID: throwaway, for this simulator only)\n\n",
         guid.expose()
     ));
     s.push_str("Try:\n  CALLDATA_GUID=");

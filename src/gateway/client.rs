@@ -107,25 +107,58 @@ impl GatewayClient {
         guid: &Guid,
     ) -> Result<RawReply, TransportError> {
         let url = self.appdata_url(req);
+        self.send_url(reqwest::Method::GET, url, Some(guid), None)
+            .await
+    }
+
+    /// Any agentgateway request: `path_and_query` starts with `/` (e.g.
+    /// `/agentgateway/resource/onlineagent/1001`), the base URL comes from the config. Same
+    /// headers, TLS, timeouts, size cap and error classification as [`Self::query_appdata`];
+    /// the `Guid` header is sent only when `guid` is given (sign-in sends none).
+    pub async fn send(
+        &self,
+        method: reqwest::Method,
+        path_and_query: &str,
+        guid: Option<&Guid>,
+        body: Option<Vec<u8>>,
+    ) -> Result<RawReply, TransportError> {
+        let base = url::base_url(&self.cfg.host, self.cfg.port).unwrap_or_default();
+        let path = if path_and_query.starts_with('/') {
+            path_and_query.to_owned()
+        } else {
+            format!("/{path_and_query}")
+        };
+        self.send_url(method, format!("{base}{path}"), guid, body)
+            .await
+    }
+
+    async fn send_url(
+        &self,
+        method: reqwest::Method,
+        url: String,
+        guid: Option<&Guid>,
+        body: Option<Vec<u8>>,
+    ) -> Result<RawReply, TransportError> {
         let target = Target {
             host: &self.cfg.host,
             port: self.cfg.port,
             connect_timeout: self.cfg.connect_timeout,
             timeout: self.cfg.timeout,
         };
-        let mut guid_value =
-            HeaderValue::from_str(guid.expose()).map_err(|_| TransportError::Other {
-                detail: "the GUID contains characters that cannot be sent in a header".into(),
-            })?;
-        guid_value.set_sensitive(true);
+        let mut request = self.http.request(method, &url);
+        if let Some(guid) = guid {
+            let mut value =
+                HeaderValue::from_str(guid.expose()).map_err(|_| TransportError::Other {
+                    detail: "the GUID contains characters that cannot be sent in a header".into(),
+                })?;
+            value.set_sensitive(true);
+            request = request.header("Guid", value);
+        }
+        if let Some(body) = body {
+            request = request.body(body);
+        }
         let started = Instant::now();
-        let mut resp = self
-            .http
-            .get(&url)
-            .header("Guid", guid_value)
-            .send()
-            .await
-            .map_err(|e| classify(&e, target))?;
+        let mut resp = request.send().await.map_err(|e| classify(&e, target))?;
         let status = resp.status().as_u16();
         let content_type = header_string(resp.headers(), "content-type");
         let set_guid = resp

@@ -239,15 +239,17 @@ fn excerpt_suffix(excerpt: &str) -> String {
 }
 
 fn retcode_sentence(code: &str, message: &str) -> String {
-    let message = if message.trim().is_empty() {
-        "(empty)".to_owned()
+    let message = message.trim();
+    let quoted = if message.is_empty() {
+        String::new()
     } else {
-        format!("\"{}\"", message.trim())
+        format!(" (\"{message}\")")
     };
-    format!(
-        "the gateway answered retcode {code}, message {message}. {}",
-        retcode::explain(code)
-    )
+    let explanation = match retcode::describe(code) {
+        Some(i) => format!("{}. {}", i.meaning, i.action),
+        None => "this code is not in the public CC-Gateway code tables; the gateway's message and logs are the only description".to_owned(),
+    };
+    format!("the gateway answered retcode {code}{quoted}: {explanation}")
 }
 
 /// Any failure of one query, with its exit code.
@@ -289,7 +291,10 @@ mod tests {
         };
         assert_eq!(retcode.exit_code(), 3);
         let text = retcode.to_string();
-        assert!(text.contains("100-006") && text.contains("\"agent not login\""));
+        assert!(
+            text.starts_with("the gateway answered retcode 100-006 (\"agent not login\"): the agent is not signed in"),
+            "{text}"
+        );
         assert!(text.contains("not signed in"), "{text}");
         let http = ReplyError::HttpStatus {
             status: 502,
