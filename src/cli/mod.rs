@@ -2,6 +2,7 @@
 //! (no subcommand; `--demo` starts the embedded simulator first).
 
 mod command_line;
+pub mod gen_assets;
 pub mod profile;
 pub mod query;
 pub mod simulate;
@@ -21,17 +22,19 @@ pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 #[derive(Debug, Parser)]
 #[command(
     name = "calldata-inspector",
-    version = VERSION,
+    version = crate::build_info::long_version(),
     about = "Inspect the call-associated data a Huawei CC-Gateway holds for a call",
     long_about = "Inspect the call-associated data (随路数据) a Huawei CC-Gateway holds for a call.\n\n\
         Without a subcommand the window opens; --demo starts the embedded gateway simulator \
-        first and connects to it. `query` reads one call's data from the command line.",
-    args_conflicts_with_subcommands = true
+        first and connects to it. `query` reads one call's data from the command line."
 )]
 pub struct Cli {
     /// Start the embedded gateway simulator and open the window connected to it.
     #[arg(long)]
     pub demo: bool,
+    /// Log level on stderr: error, warn, info, debug, trace (default: RUST_LOG, else warn).
+    #[arg(long, global = true, value_name = "LEVEL")]
+    pub log_level: Option<String>,
     /// What to do (default: open the window).
     #[command(subcommand)]
     pub command: Option<Command>,
@@ -47,6 +50,9 @@ pub enum Command {
     /// Manage the window's saved connection profiles.
     #[command(subcommand)]
     Profile(profile::ProfileCommand),
+    /// Write the man page and shell completions (for packagers).
+    #[command(hide = true)]
+    GenAssets(gen_assets::GenAssetsArgs),
 }
 
 /// The clap command (for man pages and shell completions).
@@ -54,9 +60,29 @@ pub fn command() -> clap::Command {
     Cli::command()
 }
 
+impl Cli {
+    /// Parses and checks the command line. `--demo` only makes sense for the window; it is
+    /// checked here rather than with clap's `args_conflicts_with_subcommands`, which would also
+    /// refuse the global `--log-level` before a subcommand.
+    pub fn try_parse_checked<I, T>(args: I) -> Result<Self, clap::Error>
+    where
+        I: IntoIterator<Item = T>,
+        T: Into<std::ffi::OsString> + Clone,
+    {
+        let cli = Self::try_parse_from(args)?;
+        if cli.demo && cli.command.is_some() {
+            return Err(Self::command().error(
+                clap::error::ErrorKind::ArgumentConflict,
+                "--demo opens the window with the simulator; it cannot be combined with a subcommand",
+            ));
+        }
+        Ok(cli)
+    }
+}
+
 /// Entry point used by `main.rs`.
 pub fn main() -> ExitCode {
-    let cli = match Cli::try_parse() {
+    let cli = match Cli::try_parse_checked(std::env::args_os()) {
         Ok(cli) => cli,
         Err(e) => {
             let _ = e.print();
@@ -68,11 +94,20 @@ pub fn main() -> ExitCode {
             });
         }
     };
+    // Kept until main returns so the file writer flushes the last lines.
+    let _log = match crate::logging::init(cli.log_level.as_deref()) {
+        Ok(guard) => guard,
+        Err(e) => {
+            eprintln!("calldata-inspector: {e}");
+            return ExitCode::from(crate::gateway::EXIT_USAGE);
+        }
+    };
     match cli.command {
         None => crate::ui::run(crate::ui::RunOptions { demo: cli.demo }),
         Some(Command::Query(args)) => ExitCode::from(query::run_main(&args)),
         Some(Command::Simulate(args)) => simulate::run(&args),
         Some(Command::Profile(cmd)) => profile::run(cmd),
+        Some(Command::GenAssets(args)) => gen_assets::run(&args),
     }
 }
 
@@ -129,8 +164,37 @@ mod tests {
             &["--demo", "query", "--host", "gw", "--agent", "1001"],
         ] {
             let args = std::iter::once("calldata-inspector").chain(bad.iter().copied());
-            let e = Cli::try_parse_from(args).unwrap_err();
+            let e = Cli::try_parse_checked(args).unwrap_err();
             assert!(e.use_stderr(), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn log_level_goes_before_or_after_the_subcommand() {
+        for args in [
+            &[
+                "--log-level",
+                "debug",
+                "query",
+                "--host",
+                "gw",
+                "--agent",
+                "1001",
+            ][..],
+            &[
+                "query",
+                "--host",
+                "gw",
+                "--agent",
+                "1001",
+                "--log-level",
+                "debug",
+            ],
+            &["--log-level", "info", "--demo"],
+        ] {
+            let args = std::iter::once("calldata-inspector").chain(args.iter().copied());
+            let cli = Cli::try_parse_checked(args).unwrap();
+            assert!(cli.log_level.is_some());
         }
     }
 

@@ -806,6 +806,7 @@ impl eframe::App for App {
                     });
             });
         egui::CentralPanel::default().show(ui, |ui| inspector::show(ui, self));
+        super::about::window(&ctx);
         if self.is_running() || self.test.as_ref().is_some_and(|t| t.1.is_none()) {
             // Keeps the spinner and elapsed time moving; events wake the UI on their own.
             ctx.request_repaint_after(Duration::from_millis(100));

@@ -3,6 +3,7 @@
 //! The UI thread only lays out frames: queries, decoding, keyring calls, file dialogs and file
 //! writes all happen in the [`crate::worker`], whose events arrive with a repaint request.
 
+mod about;
 mod app;
 mod calls;
 mod command;
@@ -49,7 +50,10 @@ pub fn run(opts: RunOptions) -> ExitCode {
     let native = eframe::NativeOptions {
         viewport: egui::ViewportBuilder::default()
             .with_title("calldata-inspector")
-            .with_app_id(APP_ID)
+            .with_app_id(crate::build_info::APP_ID)
+            .with_icon(
+                eframe::icon_data::from_png_bytes(crate::build_info::ICON_256).unwrap_or_default(),
+            )
             .with_inner_size([1180.0, 760.0])
             .with_min_inner_size([640.0, 400.0]),
         persist_window: true,

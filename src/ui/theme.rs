@@ -59,6 +59,7 @@ fn badge(ui: &mut egui::Ui, label: &str, fill: Color32) -> egui::Response {
 pub fn top_bar(ui: &mut egui::Ui, app: &App) {
     ui.horizontal_wrapped(|ui| {
         ui.label(RichText::new(text::TITLE).strong());
+        super::about::button(ui);
         if app.form.demo {
             demo_badge(ui);
             ui.weak(text::DEMO_HINT);
