@@ -70,10 +70,23 @@ impl Fixture {
 
 /// Runs the binary; checks that no output holds `secret`.
 fn run(args: &[String], env_guid: Option<&str>, stdin: Option<&[u8]>, secret: &str) -> Output {
+    run_with_logs(args, env_guid, stdin, secret).0
+}
+
+/// Runs the binary with its log files in a fresh folder; checks that neither the output nor
+/// any log file holds `secret`, and returns the log folder for further checks.
+fn run_with_logs(
+    args: &[String],
+    env_guid: Option<&str>,
+    stdin: Option<&[u8]>,
+    secret: &str,
+) -> (Output, tempfile::TempDir) {
+    let logs = tempfile::tempdir().unwrap();
     let mut cmd = Command::new(BIN);
     cmd.args(args)
         .env_remove("CALLDATA_GUID")
         .env_remove("RUST_LOG")
+        .env("CALLDATA_INSPECTOR_LOG_DIR", logs.path())
         .stdin(if stdin.is_some() {
             Stdio::piped()
         } else {
@@ -91,12 +104,17 @@ fn run(args: &[String], env_guid: Option<&str>, stdin: Option<&[u8]>, secret: &s
     }
     let out = child.wait_with_output().unwrap();
     assert!(!secret.is_empty());
-    let hay = [&out.stdout[..], &out.stderr[..]].concat();
+    let contains = |hay: &[u8]| hay.windows(secret.len()).any(|w| w == secret.as_bytes());
     assert!(
-        !hay.windows(secret.len()).any(|w| w == secret.as_bytes()),
+        !contains(&out.stdout) && !contains(&out.stderr),
         "the GUID leaked into the output of {args:?}"
     );
-    out
+    for entry in std::fs::read_dir(logs.path()).unwrap() {
+        let path = entry.unwrap().path();
+        let text = std::fs::read(&path).unwrap();
+        assert!(!contains(&text), "the GUID leaked into {}", path.display());
+    }
+    (out, logs)
 }
 
 fn code(o: &Output) -> i32 {
@@ -529,4 +547,29 @@ fn simulate_prints_what_is_needed_and_stops_on_sigterm() {
         .status();
     let status = child.wait().unwrap();
     assert_eq!(status.code(), Some(0));
+}
+
+#[test]
+fn trace_logging_never_shows_the_guid() {
+    let f = Fixture::new();
+    let mut args = vec!["--log-level".to_owned(), "trace".to_owned()];
+    args.extend(f.args(&["--call-id", data::CALL_JSON, "--encoded"]));
+    let (o, logs) = run_with_logs(&args, Some(&f.guid()), None, &f.guid());
+    assert_exit(&o, 0);
+    assert_eq!(o.stdout, data::expected_bytes(data::CALL_JSON).unwrap());
+    // The check is only meaningful if trace output was actually produced somewhere.
+    let logged: usize = std::fs::read_dir(logs.path())
+        .unwrap()
+        .map(|e| std::fs::read(e.unwrap().path()).unwrap().len())
+        .sum();
+    assert!(
+        !o.stderr.is_empty() || logged > 0,
+        "trace logging produced nothing"
+    );
+    // A failing query at trace level: the wrong GUID is a secret too.
+    let wrong = "wrong-guid-0123456789.AgentGateway0";
+    let mut args = vec!["--log-level".to_owned(), "trace".to_owned()];
+    args.extend(f.args(&["--call-id", data::CALL_JSON]));
+    let (o, _) = run_with_logs(&args, Some(wrong), None, wrong);
+    assert_exit(&o, 3);
 }
