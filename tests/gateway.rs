@@ -528,3 +528,55 @@ fn throttled_queries_get_retcode_000_007() {
         "{throttled}"
     );
 }
+
+#[test]
+fn send_signs_in_and_out_through_any_path() {
+    let sim = sim();
+    let c = client(&sim);
+    let agent = OFFLINE_AGENT;
+    let body =
+        serde_json::to_vec(&serde_json::json!({ "password": data::OFFLINE_PASSWORD })).unwrap();
+    let signin = block_on(c.send(
+        reqwest::Method::PUT,
+        &format!("/agentgateway/resource/onlineagent/{agent}"),
+        None,
+        Some(body),
+    ))
+    .unwrap();
+    assert_eq!(signin.status, 200);
+    let guid = signin.set_guid.clone().expect("sign-in hands out a GUID");
+    assert!(!format!("{signin:?}").contains(guid.expose()));
+    let logged = sim.requests();
+    let put = logged.last().unwrap();
+    assert_eq!(put.method, "PUT");
+    assert!(!put.had_guid, "sign-in sends no Guid header");
+
+    // The new GUID authenticates queries for that agent ...
+    let r = req(agent, "", false);
+    let reply = send(&c, &r, &guid).unwrap();
+    if let Err(ReplyError::Retcode { code, .. }) = reply.interpret(false, None) {
+        assert!(!["000-003", "100-006"].contains(&code.as_str()), "{code}");
+    }
+    // ... until sign-out, after which the gateway says "not signed in".
+    let out = block_on(c.send(
+        reqwest::Method::DELETE,
+        &format!("agentgateway/resource/onlineagent/{agent}/logout"),
+        Some(&guid),
+        None,
+    ))
+    .unwrap();
+    assert!(
+        out.url.ends_with(&format!("/onlineagent/{agent}/logout")),
+        "{}",
+        out.url
+    );
+    assert!(out.envelope().unwrap().retcode == "0");
+    let e = send(&c, &r, &guid)
+        .unwrap()
+        .interpret(false, None)
+        .unwrap_err();
+    assert!(
+        matches!(&e, ReplyError::Retcode { code, .. } if code == "100-006"),
+        "{e}"
+    );
+}
