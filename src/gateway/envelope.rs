@@ -320,6 +320,24 @@ mod tests {
     }
 
     #[test]
+    fn both_base64_alphabets_pass_through_the_envelope() {
+        use crate::decode::Base64Variant;
+        // 0xFB 0xFF 0xBF encodes to "+/+/" (standard) and "-_-_" (URL-safe).
+        let bytes = [0xFBu8, 0xFF, 0xBF, b'o', b'k'];
+        for (b64, variant) in [
+            ("+/+/b2s=", Base64Variant::Standard),
+            ("-_-_b2s", Base64Variant::UrlSafe),
+        ] {
+            let body = format!(r#"{{"message":"","retcode":"0","result":"{b64}"}}"#);
+            let d = reply(200, body.as_bytes(), None)
+                .interpret(true, None)
+                .unwrap();
+            assert_eq!(d.decoded.bytes, bytes, "{b64}");
+            assert_eq!(d.decoded.base64, Some(variant), "{b64}");
+        }
+    }
+
+    #[test]
     fn failures_get_the_right_kind() {
         let e = reply(
             200,

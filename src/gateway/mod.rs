@@ -6,6 +6,8 @@ mod classify;
 mod client;
 mod envelope;
 mod error;
+#[cfg(test)]
+mod live_tests;
 pub mod retcode;
 mod tls;
 pub mod url;
