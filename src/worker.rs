@@ -20,7 +20,7 @@ use crate::secret::Guid;
 
 mod engine;
 mod prepare;
-pub use engine::{Connection, QuerySpec, TestStep};
+pub use engine::{ClientCache, Connection, QuerySpec, TestStep};
 pub use prepare::{ReportFacts, decoded_view, redecode, report_bytes, sentence};
 
 /// Identifies one request; answers carry it back.
@@ -330,6 +330,13 @@ pub enum Event {
         /// The GUID, none, or why the keyring failed.
         result: Result<Option<Guid>, String>,
     },
+    /// The gateway issued a new GUID (`Set-GUID`, dynamic authentication).
+    GuidRotated {
+        /// The profile the old GUID belonged to.
+        profile: Option<String>,
+        /// The new GUID.
+        guid: Guid,
+    },
     /// A GUID was stored.
     GuidStored {
         /// Profile name.
@@ -409,6 +416,7 @@ impl Worker {
                         KeystoreSource::Given(k) => Some(k),
                         KeystoreSource::Platform => None,
                     }),
+                    clients: ClientCache::default(),
                 });
                 runtime.block_on(async move {
                     while let Some(req) = req_rx.recv().await {
@@ -461,6 +469,7 @@ struct Ctx {
     wake: Box<dyn Fn() + Send + Sync>,
     tokens: Mutex<HashMap<RequestId, CancellationToken>>,
     keystore: Mutex<Option<Arc<Keystore>>>,
+    clients: ClientCache,
 }
 
 impl Ctx {
@@ -506,10 +515,16 @@ fn handle(ctx: Arc<Ctx>, req: Request) {
             let token = ctx.register(id);
             tokio::spawn(async move {
                 let summary = spec.summary();
+                let profile = spec.conn.profile.clone();
                 tokio::select! {
                     _ = token.cancelled() => ctx.emit(Event::Cancelled { id }),
-                    result = engine::query(*spec) => match result {
-                        Ok(inspection) => ctx.emit(Event::QueryDone { id, inspection: Arc::new(inspection) }),
+                    result = engine::query(*spec, &ctx.clients) => match result {
+                        Ok((inspection, rotated)) => {
+                            if let Some(guid) = rotated {
+                                ctx.emit(Event::GuidRotated { profile: profile.clone(), guid });
+                            }
+                            ctx.emit(Event::QueryDone { id, inspection: Arc::new(inspection) })
+                        }
                         Err((message, elapsed)) => ctx.emit(Event::QueryFailed { id, summary, message, elapsed }),
                     },
                 }
@@ -548,7 +563,7 @@ fn handle(ctx: Arc<Ctx>, req: Request) {
             tokio::spawn(async move {
                 tokio::select! {
                     _ = token.cancelled() => ctx.emit(Event::Cancelled { id }),
-                    steps = engine::test_connection(*conn) => ctx.emit(Event::ConnectionTested { id, steps }),
+                    steps = engine::test_connection(*conn, &ctx.clients) => ctx.emit(Event::ConnectionTested { id, steps }),
                 }
                 ctx.unregister(id);
             });
@@ -777,6 +792,7 @@ mod tests {
             insecure: false,
             guid: Guid::new("g").unwrap(),
             timeout: Duration::from_secs(5),
+            profile: None,
         };
         w.send(Request::TestConnection {
             id: 1,

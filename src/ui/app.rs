@@ -10,6 +10,7 @@ use super::{calls, connection, fonts, inspector, status, theme};
 use crate::keystore::{KeyringStatus, Keystore, Stored};
 use crate::profiles::{Profile, ProfileStore};
 use crate::secret::Guid;
+use crate::simulator::{SimConfig, SimulatorThread, data};
 use crate::worker::{
     Connection, Event, ExportKind, Inspection, KeystoreSource, QuerySpec, QuerySummary, Request,
     RequestId, TestStep, Worker,
@@ -31,16 +32,37 @@ pub struct DemoGateway {
     pub guid: Guid,
     /// The demo agent.
     pub agent: String,
-    /// Call IDs to list (the simulator's data set).
-    pub calls: Vec<String>,
+    /// Call IDs to list with what each one shows (the simulator's data set).
+    pub calls: Vec<(String, String)>,
     /// Call queried right after start, so data shows within seconds.
     pub first_call: Option<String>,
 }
 
 impl DemoGateway {
-    /// Starts the embedded simulator (TEMP: until simulator lands).
-    pub fn start() -> Result<((), Self), String> {
-        Err("the embedded simulator is not available yet".to_owned())
+    /// Starts the embedded simulator on a free loopback port and describes it; the caller
+    /// keeps the simulator alive for as long as the window is open.
+    pub fn start() -> Result<(SimulatorThread, Self), String> {
+        let sim = SimulatorThread::start(SimConfig::default()).map_err(|e| e.to_string())?;
+        let demo = Self::from_simulator(&sim);
+        Ok((sim, demo))
+    }
+
+    /// The demo profile for a running simulator: its CA is the only one trusted, its demo
+    /// agent and GUID (memory only), its calls listed, and the current call queried first.
+    pub fn from_simulator(sim: &SimulatorThread) -> Self {
+        Self {
+            host: sim.host(),
+            port: sim.port(),
+            ca_pem: Arc::new(sim.ca_pem()),
+            guid: sim.demo_guid(),
+            agent: data::DEMO_AGENT.to_string(),
+            calls: data::DEMO_CALLS
+                .iter()
+                .map(|(id, what)| ((*id).to_owned(), (*what).to_owned()))
+                .collect(),
+            // The current call holds Chinese JSON: decoded data on screen at once.
+            first_call: Some(String::new()),
+        }
     }
 }
 
@@ -210,6 +232,7 @@ pub struct App {
     pub(crate) view: View,
     pub(crate) state: InspectorState,
     pub(crate) manual_calls: Vec<String>,
+    pub(crate) call_notes: std::collections::HashMap<String, String>,
     pub(crate) paste: String,
     pub(crate) filter: String,
     pub(crate) history: Vec<HistoryEntry>,
@@ -219,6 +242,9 @@ pub struct App {
     pub(crate) status_message: Option<(bool, String)>,
     pub(crate) exports: Vec<(RequestId, ExportKind)>,
     pub(crate) pending_redecode: Option<RequestId>,
+    /// A query to send once the CJK font search is over (the demo's first query), so the
+    /// first data a new user sees is never drawn as boxes.
+    pub(crate) first_query: Option<String>,
 }
 
 impl App {
@@ -264,6 +290,7 @@ impl App {
             view: persisted.view,
             state: InspectorState::Idle,
             manual_calls: Vec::new(),
+            call_notes: std::collections::HashMap::new(),
             paste: String::new(),
             filter: String::new(),
             history: Vec::new(),
@@ -273,15 +300,16 @@ impl App {
             status_message: None,
             exports: Vec::new(),
             pending_redecode: None,
+            first_query: None,
         };
         app.worker.send(Request::KeyringStatus);
         app.reload_profiles();
         if let Some(demo) = app.demo.clone() {
             app.select_demo();
-            app.manual_calls = demo.calls.clone();
-            if let Some(call) = demo.first_call {
-                app.query_call(call);
-            }
+            app.manual_calls = demo.calls.iter().map(|(id, _)| id.clone()).collect();
+            app.call_notes = demo.calls.into_iter().collect();
+            app.first_query = demo.first_call;
+            app.selected_call = app.first_query.clone();
         } else if let Some(last) = persisted.last_profile
             && app.profiles.iter().any(|p| p.name == last)
         {
@@ -584,6 +612,11 @@ impl App {
         &self.state
     }
 
+    /// The steps of the finished connection test, if one finished.
+    pub fn test_steps(&self) -> Option<&[TestStep]> {
+        self.test.as_ref().and_then(|(_, s)| s.as_deref())
+    }
+
     /// The current view tab.
     pub fn view(&self) -> View {
         self.view
@@ -685,8 +718,15 @@ impl App {
                     }
                 }
             }
+            Event::GuidRotated { profile, guid } => self.adopt_guid(profile, guid),
             Event::GuidStored { stored, .. } => {
+                let rotated = self
+                    .guid_note
+                    .as_ref()
+                    .is_some_and(|(_, n)| n == connection::text::GUID_ROTATED);
                 self.guid_note = Some(match stored {
+                    // The rotation note already says where the new GUID went.
+                    Stored::Keyring if rotated => (true, connection::text::GUID_ROTATED.to_owned()),
                     Stored::Keyring => (true, connection::text::GUID_SAVED.to_owned()),
                     Stored::MemoryOnly { reason } => (false, reason),
                 });
@@ -716,6 +756,31 @@ impl App {
                     Err(e) => self.set_status(false, crate::worker::sentence(&e)),
                 }
             }
+        }
+    }
+
+    /// Takes over a GUID the gateway rotated (`Set-GUID`): the form uses it from now on; a saved
+    /// profile gets it in the keyring, the demo keeps it in memory only.
+    fn adopt_guid(&mut self, profile: Option<String>, guid: Guid) {
+        let form_profile = Some(self.form.name.trim().to_owned()).filter(|n| !n.is_empty());
+        if profile != form_profile {
+            // The form moved on to another profile; the new GUID still belongs to the old one.
+            if let Some(p) = profile.filter(|p| self.profiles.iter().any(|q| &q.name == p)) {
+                self.worker.send(Request::StoreGuid { profile: p, guid });
+            }
+            return;
+        }
+        self.form.guid = guid.expose().to_owned();
+        if self.form.demo {
+            if let Some(demo) = &mut self.demo {
+                demo.guid = guid;
+            }
+            self.guid_note = Some((true, connection::text::GUID_ROTATED_MEMORY.to_owned()));
+        } else if let Some(p) = profile.filter(|p| self.profiles.iter().any(|q| &q.name == p)) {
+            self.guid_note = Some((true, connection::text::GUID_ROTATED.to_owned()));
+            self.worker.send(Request::StoreGuid { profile: p, guid });
+        } else {
+            self.guid_note = Some((true, connection::text::GUID_ROTATED_MEMORY.to_owned()));
         }
     }
 
@@ -789,6 +854,13 @@ impl App {
 impl eframe::App for App {
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
         self.poll_worker();
+        let font_ready = self
+            .fonts
+            .as_ref()
+            .is_none_or(|f| fonts::get(f) != fonts::FontStatus::Searching);
+        if font_ready && let Some(call) = self.first_query.take() {
+            self.query_call(call);
+        }
         let ctx = ui.ctx().clone();
         self.shortcuts(&ctx);
         egui::Panel::top("top").show(ui, |ui| theme::top_bar(ui, self));

@@ -87,18 +87,21 @@ pub fn show(ui: &mut egui::Ui, app: &mut App) {
     ui.label(egui::RichText::new(text::ADDED).strong());
     let mut remove = None;
     for (i, id) in app.manual_calls.iter().enumerate() {
-        if !matches(id) {
+        let note = app.call_notes.get(id).map(String::as_str).unwrap_or("");
+        let shown = matches(id) || (!note.is_empty() && matches(note));
+        if !shown {
             continue;
         }
         ui.horizontal(|ui| {
-            if ui
-                .selectable_label(selected.as_deref() == Some(id.as_str()), id)
-                .clicked()
-            {
-                query = Some(id.clone());
-            }
             if ui.small_button("x").on_hover_text(text::REMOVE).clicked() {
                 remove = Some(i);
+            }
+            let r = ui.selectable_label(selected.as_deref() == Some(id.as_str()), id);
+            if !note.is_empty() {
+                ui.weak(note);
+            }
+            if r.clicked() {
+                query = Some(id.clone());
             }
         });
     }

@@ -38,12 +38,16 @@ pub mod text {
     pub const STEP_FAILED: &str = "FAILED";
     pub const STEP_SKIPPED: &str = "not checked";
     pub const TESTING: &str = "Testing…";
-    pub const DEMO_CA: &str = "Trusts exactly the demo gateway's own certificate.";
+    pub const DEMO_CA: &str = "Trusts the demo gateway's own CA certificate (held in memory).";
     pub const DEMO_GUID_NOTE: &str = "Demo GUID, kept in memory only.";
     pub const GUID_LOADING: &str = "Reading the GUID from the keyring…";
     pub const GUID_FROM_KEYRING: &str = "GUID read from the system keyring.";
     pub const GUID_NONE: &str = "No GUID stored for this profile yet: paste it and save.";
     pub const GUID_SAVED: &str = "GUID saved in the system keyring.";
+    pub const GUID_ROTATED: &str =
+        "The gateway issued a new GUID (Set-GUID); it replaces the old one in the keyring.";
+    pub const GUID_ROTATED_MEMORY: &str =
+        "The gateway issued a new GUID (Set-GUID); it is used from now on (kept in memory only).";
     pub const KEYRING_OK: &str = "GUIDs are stored in the system keyring";
     pub const KEYRING_CHECKING: &str = "Checking the system keyring…";
     pub const KEYRING_NONE: &str = "No system keyring";
@@ -252,21 +256,15 @@ pub fn agent_problem(agent: &str) -> Option<String> {
     if agent.trim().is_empty() {
         return None;
     }
-    validate_agent(agent.trim()).err()
+    validate_agent(agent).err()
 }
 
-/// The gateway's own agent ID rules (digits, 101..=999999), as a plain message.
+/// The gateway's own agent ID rules, as a plain message.
 fn validate_agent(agent: &str) -> Result<(), String> {
-    // TEMP until gateway::AgentId lands.
-    match agent.parse::<u32>() {
-        Ok(n) if (101..=999_999).contains(&n) && agent.bytes().all(|b| b.is_ascii_digit()) => {
-            Ok(())
-        }
-        _ if agent.is_empty() => Err("Enter the agent ID (digits, 101 to 999999).".to_owned()),
-        _ => Err(format!(
-            "\"{agent}\" is not a valid agent ID: use digits only, 101 to 999999."
-        )),
-    }
+    agent
+        .parse::<crate::gateway::AgentId>()
+        .map(|_| ())
+        .map_err(|e| crate::worker::sentence(&e.to_string()))
 }
 
 /// A profile (no secret) from the form.
@@ -326,6 +324,7 @@ pub fn connection_from_form(
         insecure: form.insecure && !form.demo,
         guid,
         timeout: Duration::from_secs(timeout),
+        profile: Some(form.name.trim().to_owned()).filter(|n| !n.is_empty()),
     })
 }
 

@@ -392,5 +392,5 @@ fn command_lines(app: &App) -> Result<String, String> {
             .summary()
         }
     };
-    Ok(super::command::lines(&summary, &app.form))
+    Ok(super::command::lines(&summary, &app.form, app.charset))
 }

@@ -1,11 +1,15 @@
-//! The worker's bridge to the engine (gateway client, decoder, export): runs one query and
-//! prepares everything the views need. (Being wired to the engine as it lands.)
+//! The worker's bridge to the gateway client: runs one query (reusing one client per set of
+//! connection settings) and tests a connection step by step.
 
 use std::path::PathBuf;
-use std::sync::Arc;
-use std::time::Duration;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
-use super::{Inspection, QuerySummary};
+use super::{Inspection, QuerySummary, prepare};
+use crate::gateway::{
+    AgentId, AppDataRequest, ClientConfig, GatewayClient, RawReply, ReplyError, TlsOptions,
+    TransportError,
+};
 use crate::secret::Guid;
 
 /// Where and how to connect (the GUID included; Debug redacts it).
@@ -27,6 +31,71 @@ pub struct Connection {
     pub guid: Guid,
     /// Whole-request timeout.
     pub timeout: Duration,
+    /// The profile the GUID belongs to (a rotated GUID is stored back there).
+    pub profile: Option<String>,
+}
+
+impl Connection {
+    /// The client settings (everything but the GUID and the agent).
+    pub fn client_config(&self) -> ClientConfig {
+        ClientConfig {
+            host: self.host.clone(),
+            port: self.port,
+            tls: TlsOptions {
+                ca_file: self.ca_file.clone(),
+                ca_pem: self.ca_pem.as_ref().map(|p| p.to_vec()),
+                insecure: self.insecure,
+            },
+            connect_timeout: self.timeout,
+            timeout: self.timeout,
+            ..ClientConfig::default()
+        }
+    }
+
+    /// The agent ID, checked by the gateway's own rules.
+    pub fn agent_id(&self) -> Result<AgentId, String> {
+        self.agent
+            .parse::<AgentId>()
+            .map_err(|e| prepare::sentence(&e.to_string()))
+    }
+}
+
+/// Clients already built, one per connection settings: building one loads the trust store,
+/// and reusing it keeps the TLS connection alive between queries.
+#[derive(Default)]
+pub struct ClientCache {
+    clients: Mutex<Vec<(ClientConfig, GatewayClient)>>,
+}
+
+/// How many distinct connection settings keep a client.
+const CACHED_CLIENTS: usize = 8;
+
+impl ClientCache {
+    /// The client for `conn`, built on first use; the error is a plain-language message.
+    pub fn get(&self, conn: &Connection) -> Result<GatewayClient, String> {
+        let cfg = conn.client_config();
+        let mut clients = self.clients.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some((_, c)) = clients.iter().find(|(k, _)| *k == cfg) {
+            return Ok(c.clone());
+        }
+        let client =
+            GatewayClient::new(cfg.clone()).map_err(|e| prepare::gui_message(&e.to_string()))?;
+        if clients.len() >= CACHED_CLIENTS {
+            clients.remove(0);
+        }
+        clients.push((cfg, client.clone()));
+        Ok(client)
+    }
+
+    /// Number of clients held (tests check reuse).
+    pub fn len(&self) -> usize {
+        self.clients.lock().unwrap_or_else(|p| p.into_inner()).len()
+    }
+
+    /// Whether no client was built yet.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
 }
 
 /// One query.
@@ -66,17 +135,40 @@ pub struct TestStep {
     pub detail: String,
 }
 
-/// Runs a query.
-pub async fn query(spec: QuerySpec) -> Result<Inspection, (String, Duration)> {
-    let _ = spec;
-    Err((
-        "the gateway client is not available yet".into(),
-        Duration::ZERO,
-    ))
+/// A query's outcome: the prepared reply (and a rotated GUID), or a message when no reply came.
+pub type QueryOutcome = Result<(Inspection, Option<Guid>), (String, Duration)>;
+
+/// Runs a query: sends it, then interprets and decodes the reply off the async threads.
+pub async fn query(spec: QuerySpec, clients: &ClientCache) -> QueryOutcome {
+    let agent = spec.conn.agent_id().map_err(|e| (e, Duration::ZERO))?;
+    let client = clients.get(&spec.conn).map_err(|e| (e, Duration::ZERO))?;
+    let req = AppDataRequest {
+        agent,
+        call_id: spec.call_id.clone(),
+        encoded: spec.encoded,
+    };
+    let started = Instant::now();
+    let reply = client
+        .query_appdata(&req, &spec.conn.guid)
+        .await
+        .map_err(|e| (prepare::gui_message(&e.to_string()), started.elapsed()))?;
+    let rotated = reply.set_guid.clone();
+    let summary = spec.summary();
+    let (encoded, charset) = (spec.encoded, spec.charset);
+    tokio::task::spawn_blocking(move || prepare::inspection(summary, reply, encoded, charset))
+        .await
+        .map(|i| (i, rotated))
+        .map_err(|_| {
+            (
+                "decoding the reply failed unexpectedly; the raw reply could not be prepared"
+                    .to_owned(),
+                started.elapsed(),
+            )
+        })
 }
 
 /// Tests a connection step by step: DNS, TCP, then TLS, GUID and agent sign-in via one query.
-pub async fn test_connection(conn: Connection) -> Vec<TestStep> {
+pub async fn test_connection(conn: Connection, clients: &ClientCache) -> Vec<TestStep> {
     let mut steps = Vec::new();
     let step_timeout = conn.timeout.min(Duration::from_secs(10));
     let addrs: Vec<std::net::SocketAddr> = match tokio::time::timeout(
@@ -131,14 +223,98 @@ pub async fn test_connection(conn: Connection) -> Vec<TestStep> {
             return finish(steps);
         }
     }
-    steps.extend(gateway_steps(conn).await);
+    steps.extend(gateway_steps(conn, clients).await);
     finish(steps)
 }
 
-/// TLS, GUID and agent checks need the gateway client (TEMP: until it lands they are not checked).
-async fn gateway_steps(conn: Connection) -> Vec<TestStep> {
-    let _ = conn;
-    Vec::new()
+/// TLS, GUID and agent sign-in, judged from one query of the agent's current call.
+async fn gateway_steps(conn: Connection, clients: &ClientCache) -> Vec<TestStep> {
+    let agent = match conn.agent_id() {
+        Ok(a) => a,
+        Err(e) => return vec![fail("Agent", e)],
+    };
+    let client = match clients.get(&conn) {
+        Ok(c) => c,
+        Err(e) => return vec![fail("TLS", e)],
+    };
+    let req = AppDataRequest {
+        agent,
+        call_id: String::new(),
+        encoded: false,
+    };
+    match client.query_appdata(&req, &conn.guid).await {
+        Err(e) => vec![fail(
+            transport_step(&e),
+            prepare::gui_message(&e.to_string()),
+        )],
+        Ok(reply) => {
+            let tls = if conn.insecure {
+                "connected, but the certificate was NOT verified (insecure)".to_owned()
+            } else {
+                "the certificate is trusted".to_owned()
+            };
+            let mut steps = vec![TestStep {
+                what: "TLS",
+                ok: Some(!conn.insecure),
+                detail: tls,
+            }];
+            steps.extend(reply_steps(&reply));
+            steps
+        }
+    }
+}
+
+/// Which step a transport error belongs to (DNS and TCP were checked before).
+fn transport_step(e: &TransportError) -> &'static str {
+    match e {
+        TransportError::Dns { .. } => "DNS",
+        TransportError::Refused { .. } | TransportError::Connect { .. } => "TCP",
+        _ => "TLS",
+    }
+}
+
+/// GUID and agent steps from the reply's retcode.
+fn reply_steps(reply: &RawReply) -> Vec<TestStep> {
+    let env = match reply.envelope() {
+        Ok(env) => env,
+        Err(e) => return vec![fail("GUID", prepare::gui_message(&e.to_string()))],
+    };
+    let explain = || {
+        prepare::gui_message(
+            &ReplyError::Retcode {
+                code: env.retcode.clone(),
+                message: env.message.clone(),
+            }
+            .to_string(),
+        )
+    };
+    match env.retcode.as_str() {
+        "000-003" => vec![fail("GUID", explain())],
+        "100-006" => vec![
+            ok("GUID", "the gateway accepted the request".to_owned()),
+            fail("Agent", explain()),
+        ],
+        // Success, or no call/unknown call: the agent is signed in with this GUID.
+        "0" | "100-007" => vec![
+            ok("GUID", "accepted".to_owned()),
+            ok(
+                "Agent",
+                format!("agent {} is signed in", reply_agent(reply)),
+            ),
+        ],
+        _ => vec![ok("GUID", "accepted".to_owned()), fail("Agent", explain())],
+    }
+}
+
+fn reply_agent(reply: &RawReply) -> String {
+    // The URL is …/calldata/{agent}/appdata…; it carries no secret.
+    reply
+        .url
+        .split("/calldata/")
+        .nth(1)
+        .and_then(|r| r.split('/').next())
+        .unwrap_or("?")
+        .to_owned()
 }
 
 fn ok(what: &'static str, detail: String) -> TestStep {
@@ -158,15 +334,62 @@ fn fail(what: &'static str, detail: String) -> TestStep {
 }
 
 /// Lists every step, marking those not reached.
-fn finish(mut steps: Vec<TestStep>) -> Vec<TestStep> {
-    for what in ["DNS", "TCP", "TLS", "GUID", "Agent"] {
-        if !steps.iter().any(|s| s.what == what) {
-            steps.push(TestStep {
-                what,
-                ok: None,
-                detail: "not checked".to_owned(),
-            });
+fn finish(steps: Vec<TestStep>) -> Vec<TestStep> {
+    ["DNS", "TCP", "TLS", "GUID", "Agent"]
+        .into_iter()
+        .map(|what| {
+            steps
+                .iter()
+                .find(|s| s.what == what)
+                .cloned()
+                .unwrap_or_else(|| TestStep {
+                    what,
+                    ok: None,
+                    detail: "not checked".to_owned(),
+                })
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn conn(port: u16, timeout: u64) -> Connection {
+        Connection {
+            host: "127.0.0.1".into(),
+            port,
+            agent: "1001".into(),
+            ca_file: None,
+            ca_pem: None,
+            insecure: false,
+            guid: Guid::new("g").unwrap(),
+            timeout: Duration::from_secs(timeout),
+            profile: None,
         }
     }
-    steps
+
+    #[test]
+    fn one_client_per_connection_settings() {
+        let cache = ClientCache::default();
+        cache.get(&conn(8043, 5)).unwrap();
+        cache.get(&conn(8043, 5)).unwrap();
+        assert_eq!(cache.len(), 1);
+        cache.get(&conn(8043, 7)).unwrap();
+        assert_eq!(cache.len(), 2);
+        let mut bad = conn(8043, 5);
+        bad.ca_pem = Some(Arc::new(b"not a certificate".to_vec()));
+        let e = cache.get(&bad).unwrap_err();
+        assert!(e.contains("neither PEM nor DER"), "{e}");
+        assert_eq!(cache.len(), 2);
+    }
+
+    #[test]
+    fn agent_ids_follow_the_gateway_rules() {
+        let mut c = conn(1, 1);
+        c.agent = "12ab".into();
+        assert!(c.agent_id().unwrap_err().starts_with("The agent ID"));
+        c.agent = "100".into();
+        assert!(c.agent_id().is_err());
+    }
 }

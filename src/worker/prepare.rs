@@ -4,9 +4,10 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use super::{DecodedView, Inspection, QuerySummary, StructureView, TextRows};
+use super::{CallData, DecodedView, Inspection, QuerySummary, StructureView, TextRows};
 use crate::decode::{self, Decoded, Structure};
 use crate::export::{self, Report};
+use crate::gateway::{RawReply, ReplyError, retcode};
 
 /// Largest decoded text (bytes) whose JSON is also kept as a value for the collapsible tree;
 /// bigger payloads show the pretty text only, which is laid out row by row.
@@ -16,10 +17,7 @@ const TREE_MAX_BYTES: usize = 256 * 1024;
 pub fn decoded_view(d: &Decoded) -> DecodedView {
     let structure = match &d.structure {
         Structure::Json(value) => StructureView::Json {
-            pretty: Arc::new(TextRows::new(decode::structure::pretty(
-                &d.structure,
-                &d.text,
-            ))),
+            pretty: Arc::new(TextRows::new(decode::structure::pretty(&d.structure))),
             tree: (d.text.len() <= TREE_MAX_BYTES).then(|| Arc::new(value.clone())),
         },
         Structure::KeyValue { separator, pairs } => StructureView::KeyValue {
@@ -96,6 +94,105 @@ pub fn sentence(s: &str) -> String {
     }
 }
 
+/// An engine message worded for the window: a capital first letter, and the window's field
+/// names where the message names a command-line option.
+pub fn gui_message(s: &str) -> String {
+    sentence(
+        &s.replace(
+            "pass --ca-file with the gateway's CA certificate (PEM)",
+            "choose the gateway's CA certificate (PEM) in the connection form",
+        )
+        .replace("raise --timeout", "raise the Timeout (s) field")
+        .replace(
+            "pass it via CALLDATA_GUID or --guid-stdin",
+            "paste it into the GUID field",
+        ),
+    )
+}
+
+/// Everything the views need from one reply. The raw body is always kept, whatever fails
+/// later (HTTP status, envelope, retcode, Base64, charset), so the Raw view can show it.
+pub fn inspection(
+    summary: QuerySummary,
+    reply: RawReply,
+    encoded: bool,
+    charset: Option<&'static encoding_rs::Encoding>,
+) -> Inspection {
+    let mut retcode_code = None;
+    let mut message = None;
+    let mut data = None;
+    let mut decoded = None;
+    let mut error = None;
+    match reply.envelope() {
+        Err(e) => error = Some(gui_message(&e.to_string())),
+        Ok(env) if env.retcode != "0" => {
+            retcode_code = Some(env.retcode.clone());
+            message = Some(env.message.clone());
+            let e = ReplyError::Retcode {
+                code: env.retcode,
+                message: env.message,
+            };
+            error = Some(gui_message(&e.to_string()));
+        }
+        Ok(env) => {
+            retcode_code = Some(env.retcode);
+            message = Some(env.message);
+            let result = env.result.unwrap_or_default();
+            // Base64 and charset are separate steps here (decode_result does both) so the
+            // bytes survive a forced charset that does not fit them.
+            let bytes = if encoded {
+                decode::decode_base64(result.as_bytes())
+                    .map(|d| (d.bytes, Some(d.variant)))
+                    .map_err(|e| ReplyError::Decode(e.into()))
+            } else {
+                Ok((result.into_bytes(), None))
+            };
+            match bytes {
+                Err(e) => error = Some(gui_message(&e.to_string())),
+                Ok((bytes, base64)) => {
+                    let bytes = Arc::new(bytes);
+                    match decode::decode_bytes(bytes.to_vec(), base64, charset) {
+                        Ok(d) => decoded = Some(decoded_view(&d)),
+                        Err(e) => error = Some(gui_message(&ReplyError::Decode(e).to_string())),
+                    }
+                    data = Some(CallData { bytes, base64 });
+                }
+            }
+        }
+    }
+    let retcode_meaning = retcode_code
+        .as_deref()
+        .and_then(retcode::describe)
+        .map(|i| i.meaning.to_owned());
+    let report = report_bytes(
+        ReportFacts {
+            summary: &summary,
+            http_status: reply.status,
+            retcode: retcode_code.as_deref().unwrap_or(""),
+            message: message.as_deref().unwrap_or(""),
+            elapsed: reply.elapsed,
+        },
+        decoded.as_ref(),
+    );
+    let raw_rows = TextRows::new(String::from_utf8_lossy(&reply.body).into_owned());
+    Inspection {
+        spec_summary: summary,
+        at: std::time::SystemTime::now(),
+        http_status: reply.status,
+        elapsed: reply.elapsed,
+        content_type: reply.content_type,
+        raw: Arc::new(reply.body),
+        raw_rows: Arc::new(raw_rows),
+        retcode: retcode_code,
+        retcode_meaning,
+        message,
+        error,
+        data,
+        decoded,
+        report: Arc::new(report),
+    }
+}
+
 /// The same reply decoded with another charset (None = detect); no network involved.
 pub fn redecode(prev: &Inspection, charset: Option<&'static encoding_rs::Encoding>) -> Inspection {
     let mut next = prev.clone();
@@ -110,7 +207,7 @@ pub fn redecode(prev: &Inspection, charset: Option<&'static encoding_rs::Encodin
         }
         Err(e) => {
             next.decoded = None;
-            next.error = Some(sentence(&e.to_string()));
+            next.error = Some(gui_message(&ReplyError::Decode(e).to_string()));
         }
     }
     next.report = Arc::new(report_bytes(
@@ -174,7 +271,7 @@ mod tests {
         let utf8 = redecode(&prev, Some(encoding_rs::UTF_8));
         assert!(utf8.decoded.is_none());
         let e = utf8.error.clone().unwrap();
-        assert!(e.starts_with("The data is not valid UTF-8"), "{e}");
+        assert!(e.contains("the data is not valid UTF-8"), "{e}");
         let back = redecode(&utf8, Some(encoding_rs::GBK));
         assert_eq!(back.decoded.unwrap().text.text, "中文");
         assert!(back.error.is_none());
