@@ -4,6 +4,7 @@
 mod ui_app {
     pub mod common;
     mod form;
+    mod live;
     mod screenshot;
     mod views;
 }

@@ -51,13 +51,19 @@ pub fn harness(config: AppConfig) -> Harness<'static, App> {
     h
 }
 
+/// Runs frames until the UI settles; while a query runs, the spinner keeps repainting, so
+/// stopping at the step limit is normal then.
+pub fn settle(h: &mut Harness<'static, App>) {
+    let _ = h.run_ok();
+}
+
 /// Steps frames until `cond` holds (worker answers arrive asynchronously); panics after 30 s.
 pub fn wait_until(h: &mut Harness<'static, App>, what: &str, cond: impl Fn(&App) -> bool) {
     let start = Instant::now();
     loop {
         h.step();
         if cond(h.state()) {
-            h.run();
+            settle(h);
             return;
         }
         assert!(
@@ -71,27 +77,27 @@ pub fn wait_until(h: &mut Harness<'static, App>, what: &str, cond: impl Fn(&App)
 /// Types into the text field labelled `label` (replacing nothing: fields start empty).
 pub fn type_into(h: &mut Harness<'static, App>, label: &str, text: &str) {
     h.get_by_label(label).focus();
-    h.run();
+    settle(h);
     h.get_by_label(label).type_text(text);
-    h.run();
+    settle(h);
 }
 
 /// Clears the field labelled `label`, then types `text`.
 pub fn replace_text(h: &mut Harness<'static, App>, label: &str, text: &str) {
     h.get_by_label(label).focus();
-    h.run();
+    settle(h);
     h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
-    h.run();
+    settle(h);
     h.key_press(egui::Key::Backspace);
-    h.run();
+    settle(h);
     h.get_by_label(label).type_text(text);
-    h.run();
+    settle(h);
 }
 
 /// Clicks the button (or any node) labelled exactly `label`.
 pub fn click(h: &mut Harness<'static, App>, label: &str) {
     h.get_by_label(label).click();
-    h.run();
+    settle(h);
 }
 
 /// Whether some node's label contains `text`.
