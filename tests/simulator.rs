@@ -179,13 +179,16 @@ async fn empty_call_id_is_the_current_call_and_envelope_shape() {
     assert_eq!(r.json()["result"], "");
 }
 
+/// URL, optional Guid header (name, value), expected retcode.
+type FailureCase<'a> = (String, Option<(&'a str, &'a str)>, &'a str);
+
 #[tokio::test]
 async fn failures_have_retcodes_and_no_result() {
     let sim = Simulator::start(unlimited()).await.unwrap();
     let c = client(&sim.ca_pem());
     let guid = sim.demo_guid();
     let g = guid.expose();
-    let cases: Vec<(String, Option<(&str, &str)>, &str)> = vec![
+    let cases: Vec<FailureCase> = vec![
         // Agent not signed in: 100-006, checked before the GUID (even a missing one).
         (
             appdata_url(&sim, &OFFLINE_AGENT.to_string(), &q(CALL_JSON, "true")),
@@ -1041,4 +1044,54 @@ async fn rate_limit_covers_listings_but_not_event_polls_and_recovers() {
             .count(),
         1
     );
+}
+
+#[test]
+fn brief_names_demo_agent_calls_list_and_logged_path() {
+    let sim = SimulatorThread::start(unlimited()).unwrap();
+    assert_eq!(sim.demo_agent(), DEMO_AGENT);
+    assert_eq!(CALLS, DEMO_CALLS);
+    let mut ids: Vec<&str> = CALLS.iter().map(|(id, _)| *id).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    assert_eq!(ids.len(), CALLS.len(), "call IDs are unique");
+    assert!(!ids.contains(&CALL_UNKNOWN));
+    assert_eq!(expected_bytes(""), expected_bytes(CALL_JSON));
+
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let guid = sim.demo_guid();
+    let url = format!(
+        "{}{BASE}/calldata/{}/appdata?isEncodeResult=true&callId={CALL_JSON}",
+        sim.url(),
+        sim.demo_agent()
+    );
+    let bytes = rt.block_on(async {
+        client(&sim.ca_pem())
+            .get(url)
+            .header("guid", guid.expose())
+            .send()
+            .await
+            .unwrap()
+            .bytes()
+            .await
+            .unwrap()
+    });
+    let body: Value = serde_json::from_slice(&bytes).unwrap();
+    assert_eq!(
+        STANDARD.decode(body["result"].as_str().unwrap()).unwrap(),
+        expected_bytes(CALL_JSON).unwrap()
+    );
+    let log = sim.requests();
+    let last = log.last().unwrap();
+    assert_eq!(last.path_and_query(), last.path);
+    assert!(
+        last.path_and_query()
+            .ends_with(&format!("callId={CALL_JSON}"))
+    );
+    assert_eq!(last.agent, Some(DEMO_AGENT));
+    assert!(last.had_guid);
+    assert!(!format!("{log:?}").contains(guid.expose()));
 }
