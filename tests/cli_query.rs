@@ -3,7 +3,7 @@
 
 use std::io::{BufRead, BufReader, Write};
 use std::net::TcpListener;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::time::Duration;
 
@@ -70,7 +70,7 @@ impl Fixture {
 
 /// Runs the binary; checks that no output holds `secret`.
 fn run(args: &[String], env_guid: Option<&str>, stdin: Option<&[u8]>, secret: &str) -> Output {
-    run_with_logs(args, env_guid, stdin, secret).0
+    run_with_logs(args, env_guid, stdin, secret, &[]).0
 }
 
 /// Runs the binary with its log files in a fresh folder; checks that neither the output nor
@@ -80,9 +80,11 @@ fn run_with_logs(
     env_guid: Option<&str>,
     stdin: Option<&[u8]>,
     secret: &str,
+    envs: &[(&str, &Path)],
 ) -> (Output, tempfile::TempDir) {
     let logs = tempfile::tempdir().unwrap();
     let mut cmd = Command::new(BIN);
+    cmd.envs(envs.iter().copied());
     cmd.args(args)
         .env_remove("CALLDATA_GUID")
         .env_remove("RUST_LOG")
@@ -554,7 +556,7 @@ fn trace_logging_never_shows_the_guid() {
     let f = Fixture::new();
     let mut args = vec!["--log-level".to_owned(), "trace".to_owned()];
     args.extend(f.args(&["--call-id", data::CALL_JSON, "--encoded"]));
-    let (o, logs) = run_with_logs(&args, Some(&f.guid()), None, &f.guid());
+    let (o, logs) = run_with_logs(&args, Some(&f.guid()), None, &f.guid(), &[]);
     assert_exit(&o, 0);
     assert_eq!(o.stdout, data::expected_bytes(data::CALL_JSON).unwrap());
     // The check is only meaningful if trace output was actually produced somewhere.
@@ -570,6 +572,56 @@ fn trace_logging_never_shows_the_guid() {
     let wrong = "wrong-guid-0123456789.AgentGateway0";
     let mut args = vec!["--log-level".to_owned(), "trace".to_owned()];
     args.extend(f.args(&["--call-id", data::CALL_JSON]));
-    let (o, _) = run_with_logs(&args, Some(wrong), None, wrong);
+    let (o, _) = run_with_logs(&args, Some(wrong), None, wrong, &[]);
     assert_exit(&o, 3);
+}
+
+#[test]
+fn profile_supplies_the_connection_and_explicit_flags_win() {
+    let f = Fixture::new();
+    let cfg = tempfile::tempdir().unwrap();
+    calldata_inspector::profiles::ProfileStore::in_dir(cfg.path())
+        .upsert(calldata_inspector::profiles::Profile {
+            name: "sim".into(),
+            host: f.sim.host(),
+            port: f.sim.port(),
+            agent: DEMO_AGENT.to_string(),
+            ca_file: Some(f.ca.clone()),
+            insecure: false,
+        })
+        .unwrap();
+    let envs = [("CALLDATA_INSPECTOR_CONFIG_DIR", cfg.path())];
+    let q = |words: &[&str], guid: Option<&str>| {
+        let args: Vec<String> = std::iter::once("query")
+            .chain(words.iter().copied())
+            .map(str::to_owned)
+            .collect();
+        run_with_logs(&args, guid, None, &f.guid(), &envs).0
+    };
+    let o = q(
+        &["--profile", "sim", "--call-id", data::CALL_ASCII],
+        Some(&f.guid()),
+    );
+    assert_exit(&o, 0);
+    assert_eq!(o.stdout, data::expected_bytes(data::CALL_ASCII).unwrap());
+    // An explicit --agent overrides the profile's.
+    let agent = OFFLINE_AGENT.to_string();
+    let o = q(&["--profile=sim", "--agent", &agent], Some(&f.guid()));
+    assert_exit(&o, 3);
+    assert!(stderr(&o).contains("100-006"), "{}", stderr(&o));
+    let sent = f.sim.requests().len();
+    // Unknown profile: usage error, nothing sent.
+    let o = q(&["--profile", "nope"], Some(&f.guid()));
+    assert_exit(&o, 2);
+    assert!(stderr(&o).contains("nope"), "{}", stderr(&o));
+    assert_eq!(f.sim.requests().len(), sent);
+    // No GUID anywhere (env, stdin, keyring): usage error that names all three, nothing sent.
+    let o = q(&["--profile", "sim"], None);
+    assert_exit(&o, 2);
+    let err = stderr(&o);
+    assert!(
+        err.contains("keyring") && err.contains("CALLDATA_GUID") && err.contains("--guid-stdin"),
+        "{err}"
+    );
+    assert_eq!(f.sim.requests().len(), sent);
 }

@@ -4,6 +4,7 @@
 mod command_line;
 pub mod gen_assets;
 pub mod profile;
+pub mod profile_args;
 pub mod query;
 pub mod simulate;
 
@@ -82,7 +83,16 @@ impl Cli {
 
 /// Entry point used by `main.rs`.
 pub fn main() -> ExitCode {
-    let cli = match Cli::try_parse_checked(std::env::args_os()) {
+    // `query --profile NAME` becomes explicit flags before clap sees it, so the required
+    // --host/--agent are satisfied by the profile and explicit flags still win.
+    let argv = match profile_args::expand_default(std::env::args_os().collect()) {
+        Ok(argv) => argv,
+        Err(e) => {
+            eprintln!("calldata-inspector: {e}");
+            return ExitCode::from(crate::gateway::EXIT_USAGE);
+        }
+    };
+    let cli = match Cli::try_parse_checked(argv) {
         Ok(cli) => cli,
         Err(e) => {
             let _ = e.print();
@@ -104,11 +114,36 @@ pub fn main() -> ExitCode {
     };
     match cli.command {
         None => crate::ui::run(crate::ui::RunOptions { demo: cli.demo }),
-        Some(Command::Query(args)) => ExitCode::from(query::run_main(&args)),
+        Some(Command::Query(args)) => run_query(&args),
         Some(Command::Simulate(args)) => simulate::run(&args),
         Some(Command::Profile(cmd)) => profile::run(cmd),
         Some(Command::GenAssets(args)) => gen_assets::run(&args),
     }
+}
+
+/// `query` with the real streams; a profile's keyring GUID stands in when neither
+/// CALLDATA_GUID nor --guid-stdin gives one.
+fn run_query(args: &QueryArgs) -> ExitCode {
+    let mut env_guid = std::env::var_os(query::GUID_ENV);
+    if env_guid.is_none()
+        && !args.guid_stdin
+        && let Some(name) = &args.profile
+    {
+        match profile_args::keyring_guid(name) {
+            Ok(guid) => env_guid = Some(guid.expose().into()),
+            // `query::run` then refuses for lack of a GUID (exit 2); this says why.
+            Err(why) => eprintln!("calldata-inspector: {why}"),
+        }
+    }
+    ExitCode::from(query::run(
+        args,
+        env_guid,
+        query::Io {
+            stdin: &mut std::io::stdin().lock(),
+            stdout: &mut std::io::stdout().lock(),
+            stderr: &mut std::io::stderr().lock(),
+        },
+    ))
 }
 
 #[cfg(test)]

@@ -90,6 +90,11 @@ pub struct QueryArgs {
     /// Read the GUID from the first line of standard input instead of CALLDATA_GUID.
     #[arg(long)]
     pub guid_stdin: bool,
+    /// Take host, port, agent and TLS settings from this saved profile (flags given here win),
+    /// and the GUID from the system keyring when CALLDATA_GUID and --guid-stdin are absent.
+    /// (Expanded by `cli::profile_args` before parsing.)
+    #[arg(long, value_name = "NAME")]
+    pub profile: Option<String>,
 }
 
 const QUERY_AFTER_HELP: &str = "\
