@@ -18,6 +18,9 @@ pub struct SimulateArgs {
     /// (default: a temporary folder removed on exit).
     #[arg(long, value_name = "DIR")]
     pub cert_dir: Option<PathBuf>,
+    /// Turn off the gateway's per-agent limit of 5 query requests per 2 s (e.g. for benchmarks).
+    #[arg(long)]
+    pub no_rate_limit: bool,
 }
 
 /// Runs the simulator until Ctrl-C (or SIGTERM).
@@ -39,6 +42,11 @@ pub fn run(args: &SimulateArgs) -> ExitCode {
     let sim = match SimulatorThread::start(SimConfig {
         port: args.port,
         cert_dir: Some(cert_dir.clone()),
+        rate_limit: if args.no_rate_limit {
+            None
+        } else {
+            SimConfig::default().rate_limit
+        },
         ..SimConfig::default()
     }) {
         Ok(s) => s,
