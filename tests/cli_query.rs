@@ -544,11 +544,46 @@ fn simulate_prints_what_is_needed_and_stops_on_sigterm() {
     assert_exit(&o, 0);
     assert_eq!(o.stdout, data::expected_bytes(data::CALL_ASCII).unwrap());
 
-    let _ = Command::new("kill")
-        .args(["-TERM", &child.id().to_string()])
-        .status();
+    stop_with(child, "-TERM");
+}
+
+/// Sends `signal` with kill(1) and expects a clean exit 0.
+fn stop_with(mut child: std::process::Child, signal: &str) {
+    let sent = Command::new("kill")
+        .args([signal, &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(sent.success());
     let status = child.wait().unwrap();
-    assert_eq!(status.code(), Some(0));
+    assert_eq!(status.code(), Some(0), "{signal}");
+}
+
+#[test]
+fn simulate_stops_on_ctrl_c() {
+    let mut child = Command::new(BIN)
+        .args(["simulate", "--port", "0"])
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Wait for the banner so the signal handler is installed.
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let mut ca = None;
+    for line in lines.by_ref() {
+        let line = line.unwrap();
+        if let Some(p) = line.split_whitespace().find(|w| w.ends_with("ca.pem")) {
+            ca = Some(PathBuf::from(p));
+        }
+        if line.contains("Ctrl-C") {
+            break;
+        }
+    }
+    let ca = ca.expect("a CA path is printed");
+    assert!(ca.exists(), "{}", ca.display());
+    stop_with(child, "-INT");
+    // Without --cert-dir the certificates live in a temporary folder removed on exit.
+    assert!(!ca.exists(), "{}", ca.display());
 }
 
 #[test]
