@@ -26,9 +26,23 @@ pub use prepare::{ReportFacts, decoded_view, redecode, report_bytes, sentence};
 /// Identifies one request; answers carry it back.
 pub type RequestId = u64;
 
-/// Longest row (in bytes, cut at a char boundary) a text view lays out; longer lines are
-/// split so a 20 MiB single-line Base64 body still renders as many short rows.
-pub const MAX_ROW_BYTES: usize = 192;
+/// Widest row (in columns; CJK characters count two) a text view lays out; longer lines are
+/// split so a 20 MiB single-line body still renders as many short rows, and a one-line JSON
+/// reads without scrolling sideways in a normal-sized window.
+pub const MAX_ROW_COLS: usize = 88;
+
+/// Whether `c` takes two columns in a monospace view (CJK, Hangul, full-width forms).
+fn is_wide(c: char) -> bool {
+    matches!(c,
+        '\u{1100}'..='\u{115F}'
+        | '\u{2E80}'..='\u{A4CF}'
+        | '\u{AC00}'..='\u{D7A3}'
+        | '\u{F900}'..='\u{FAFF}'
+        | '\u{FE30}'..='\u{FE4F}'
+        | '\u{FF00}'..='\u{FF60}'
+        | '\u{FFE0}'..='\u{FFE6}'
+        | '\u{20000}'..='\u{3FFFD}')
+}
 
 /// Text split into display rows (byte ranges into `text`), prepared off the UI thread.
 #[derive(Debug, Default, Clone)]
@@ -40,7 +54,7 @@ pub struct TextRows {
 }
 
 impl TextRows {
-    /// Splits at newlines and again every [`MAX_ROW_BYTES`] (at char boundaries).
+    /// Splits at newlines and again every [`MAX_ROW_COLS`] columns (at char boundaries).
     pub fn new(text: String) -> Self {
         let mut rows = Vec::new();
         let mut line_start = 0;
@@ -49,16 +63,18 @@ impl TextRows {
             if end > start && bytes[end - 1] == b'\r' {
                 end -= 1;
             }
-            let mut s = start;
-            while end - s > MAX_ROW_BYTES {
-                let mut cut = s + MAX_ROW_BYTES;
-                while !text.is_char_boundary(cut) {
-                    cut -= 1;
+            let mut row_start = start;
+            let mut cols = 0;
+            for (i, c) in text[start..end].char_indices() {
+                let w = if is_wide(c) { 2 } else { 1 };
+                if cols + w > MAX_ROW_COLS {
+                    rows.push(row_start..start + i);
+                    row_start = start + i;
+                    cols = 0;
                 }
-                rows.push(s..cut);
-                s = cut;
+                cols += w;
             }
-            rows.push(s..end);
+            rows.push(row_start..end);
         };
         for (i, b) in bytes.iter().enumerate() {
             if *b == b'\n' {
@@ -657,12 +673,14 @@ mod tests {
         assert_eq!(t.rows.len(), 2);
         assert_eq!(t.row(0), "a");
         assert_eq!(t.row(1), "bb");
-        let long = "中".repeat(200); // 600 bytes
+        let long = "中".repeat(200); // 400 columns
         let t = TextRows::new(long.clone());
-        assert!(t.rows.len() >= 4);
+        assert_eq!(t.rows.len(), 400usize.div_ceil(MAX_ROW_COLS));
         let joined: String = (0..t.rows.len()).map(|i| t.row(i)).collect();
         assert_eq!(joined, long);
-        assert!(t.rows.iter().all(|r| r.len() <= MAX_ROW_BYTES));
+        assert!(t.rows.iter().all(|r| r.len() <= MAX_ROW_COLS / 2 * 3));
+        let ascii = TextRows::new("a".repeat(MAX_ROW_COLS + 1));
+        assert_eq!((ascii.rows.len(), ascii.row(1)), (2, "a"));
         assert_eq!(TextRows::new(String::new()).rows.len(), 1);
     }
 

@@ -38,7 +38,7 @@ pub mod text {
     pub const STEP_FAILED: &str = "FAILED";
     pub const STEP_SKIPPED: &str = "not checked";
     pub const TESTING: &str = "Testing…";
-    pub const DEMO_CA: &str = "Trusts the demo gateway's own CA certificate (held in memory).";
+    pub const DEMO_CA: &str = "the demo gateway's own CA (in memory)";
     pub const DEMO_GUID_NOTE: &str = "Demo GUID, kept in memory only.";
     pub const GUID_LOADING: &str = "Reading the GUID from the keyring…";
     pub const GUID_FROM_KEYRING: &str = "GUID read from the system keyring.";
@@ -71,13 +71,12 @@ pub fn show(ui: &mut egui::Ui, app: &mut App) {
             field(ui, text::HOST, &mut app.form.host, form_enabled, false);
             field(ui, text::PORT, &mut app.form.port, form_enabled, false);
             field(ui, text::AGENT, &mut app.form.agent, form_enabled, false);
-            ui.label("");
+            // The row exists only while there is something to say, so the form stays compact.
             if let Some(problem) = agent_problem(&app.form.agent) {
-                ui.colored_label(theme::error_color(ui), problem);
-            } else {
                 ui.label("");
+                ui.colored_label(theme::error_color(ui), problem);
+                ui.end_row();
             }
-            ui.end_row();
             let ca = ui.label(text::CA_FILE);
             ui.horizontal(|ui| {
                 if app.form.demo {

@@ -1,6 +1,6 @@
-//! Renders the real App with decoded Chinese call data through wgpu (software rasteriser) and,
-//! when SCREENSHOT_OUT is set, saves the PNG (scripts/screenshot uses the Xvfb demo instead once
-//! the embedded simulator is available).
+//! Renders the real App with decoded Chinese call data through wgpu (software rasteriser):
+//! the frame must actually draw (not a blank image). With SCREENSHOT_OUT set the PNG is saved;
+//! the README screenshot comes from the real `--demo` window (scripts/smoke-window --screenshot).
 
 use calldata_inspector::ui::App;
 use egui_kittest::Harness;
@@ -9,9 +9,6 @@ use super::common::*;
 
 #[test]
 fn window_renders_with_decoded_chinese_data() {
-    let Some(out) = std::env::var_os("SCREENSHOT_OUT") else {
-        return;
-    };
     let fx = Fixture::new();
     let mut cfg = fx.config();
     cfg.load_system_font = true;
@@ -29,5 +26,13 @@ fn window_renders_with_decoded_chinese_data() {
     h.state_mut().show_inspection(super::views::zh_inspection());
     h.run();
     let image = h.render().expect("render");
-    image.save(out).expect("save png");
+    let first = image.get_pixel(0, 0);
+    let distinct = image.pixels().filter(|p| *p != first).count();
+    assert!(
+        distinct > 1000,
+        "the rendered window is (nearly) blank: {distinct} pixels differ"
+    );
+    if let Some(out) = std::env::var_os("SCREENSHOT_OUT") {
+        image.save(out).expect("save png");
+    }
 }
