@@ -25,6 +25,13 @@ pub struct SimulateArgs {
 
 /// Runs the simulator until Ctrl-C (or SIGTERM).
 pub fn run(args: &SimulateArgs) -> ExitCode {
+    let stop = match StopSignals::install() {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("calldata-inspector: cannot listen for Ctrl-C: {e}");
+            return ExitCode::from(1);
+        }
+    };
     // The temp dir must outlive the simulator so the printed CA path stays real.
     let (cert_dir, _temp) = match &args.cert_dir {
         Some(d) => (d.clone(), None),
@@ -61,10 +68,10 @@ pub fn run(args: &SimulateArgs) -> ExitCode {
     let _ = out.flush();
     drop(out);
 
-    let code = wait_for_stop();
+    stop.wait();
     sim.shutdown();
     eprintln!("calldata-inspector: simulator stopped");
-    code
+    ExitCode::SUCCESS
 }
 
 /// What `simulate` prints at start.
@@ -109,38 +116,53 @@ fn banner(sim: &SimulatorThread, ca_path: &std::path::Path) -> String {
     s
 }
 
-/// Blocks until Ctrl-C or SIGTERM.
-fn wait_for_stop() -> ExitCode {
-    let rt = match tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-    {
-        Ok(rt) => rt,
-        Err(e) => {
-            eprintln!("calldata-inspector: cannot wait for Ctrl-C: {e}");
-            return ExitCode::from(1);
-        }
-    };
-    rt.block_on(async {
+/// Ctrl-C and SIGTERM, registered before the banner is printed: a script (or test) that
+/// signals as soon as it sees the banner must get a clean stop, not the default "killed".
+struct StopSignals {
+    rt: tokio::runtime::Runtime,
+    #[cfg(unix)]
+    int: tokio::signal::unix::Signal,
+    #[cfg(unix)]
+    term: tokio::signal::unix::Signal,
+}
+
+impl StopSignals {
+    fn install() -> std::io::Result<Self> {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()?;
         #[cfg(unix)]
         {
             use tokio::signal::unix::{SignalKind, signal};
-            match signal(SignalKind::terminate()) {
-                Ok(mut term) => {
-                    tokio::select! {
-                        _ = tokio::signal::ctrl_c() => {}
-                        _ = term.recv() => {}
-                    }
-                }
-                Err(_) => {
-                    let _ = tokio::signal::ctrl_c().await;
-                }
-            }
+            let ctx = rt.enter();
+            let int = signal(SignalKind::interrupt())?;
+            let term = signal(SignalKind::terminate())?;
+            drop(ctx);
+            Ok(Self { rt, int, term })
         }
         #[cfg(not(unix))]
+        Ok(Self { rt })
+    }
+
+    /// Blocks until one of the signals arrives.
+    fn wait(self) {
+        #[cfg(unix)]
         {
-            let _ = tokio::signal::ctrl_c().await;
+            let Self {
+                rt,
+                mut int,
+                mut term,
+            } = self;
+            rt.block_on(async {
+                tokio::select! {
+                    _ = int.recv() => {}
+                    _ = term.recv() => {}
+                }
+            });
         }
-    });
-    ExitCode::SUCCESS
+        #[cfg(not(unix))]
+        self.rt.block_on(async {
+            let _ = tokio::signal::ctrl_c().await;
+        });
+    }
 }
