@@ -356,6 +356,11 @@ fn usage_errors_exit_2_and_send_nothing() {
         (f.args(&["--agent", "12a"]), Some(&secret), "digits"),
         (f.args(&["--output", "xml"]), Some(&secret), "xml"),
         (f.args(&["--timeout", "0"]), Some(&secret), "timeout"),
+        (
+            f.args(&["--out", "/nonexistent-folder-for-test/x.txt"]),
+            Some(&secret),
+            "does not exist",
+        ),
         (f.args(&[]), None, "CALLDATA_GUID"),
         (
             vec!["query".into(), "--agent".into(), "1001".into()],
@@ -659,4 +664,19 @@ fn profile_supplies_the_connection_and_explicit_flags_win() {
         "{err}"
     );
     assert_eq!(f.sim.requests().len(), sent);
+}
+
+#[test]
+fn insecure_works_without_the_ca_and_warns() {
+    let f = Fixture::new();
+    let mut args = f.args(&["--call-id", data::CALL_WRONG_CONTENT_TYPE, "--insecure"]);
+    let i = args.iter().position(|a| a == "--ca-file").unwrap();
+    args.drain(i..i + 2);
+    let o = run(&args, Some(&f.guid()), None, &f.guid());
+    assert_exit(&o, 0);
+    assert_eq!(
+        o.stdout,
+        data::expected_bytes(data::CALL_WRONG_CONTENT_TYPE).unwrap()
+    );
+    assert!(stderr(&o).contains("--insecure"), "{}", stderr(&o));
 }
