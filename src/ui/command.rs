@@ -38,3 +38,52 @@ pub fn lines(
         curl_command_line(&line)
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn both_lines_name_the_query_but_never_the_guid() {
+        let secret = "5e1f0c2a-7b7d-4c1e-9d11-0a0b0c0d0e0f.AgentGateway7";
+        let form = Form {
+            host: "gw.example".into(),
+            port: "8043".into(),
+            agent: "1001".into(),
+            ca_file: "/etc/ca.pem".into(),
+            timeout: "30".into(),
+            guid: secret.into(),
+            ..Form::default()
+        };
+        let summary = QuerySummary {
+            host: "gw.example".into(),
+            port: 8043,
+            agent: "1001".into(),
+            call_id: "17000000#04&x=1".into(),
+            encoded: true,
+        };
+        let out = lines(&summary, &form, Some(encoding_rs::GBK));
+        assert!(!out.contains(secret), "{out}");
+        let mut it = out.lines();
+        let cli = it.next().unwrap();
+        assert!(
+            cli.starts_with("calldata-inspector query --host gw.example"),
+            "{cli}"
+        );
+        assert!(
+            cli.contains("--call-id '17000000#04&x=1'") && cli.contains("--encoded"),
+            "{cli}"
+        );
+        assert!(
+            cli.contains("--ca-file /etc/ca.pem") && cli.contains("--timeout 30"),
+            "{cli}"
+        );
+        assert!(cli.contains("--charset GBK"), "{cli}");
+        let curl = it.next().unwrap();
+        assert!(
+            curl.starts_with("curl ") && curl.contains("'Guid: ***'"),
+            "{curl}"
+        );
+        assert!(curl.contains("callId=17000000%2304%26x%3D1"), "{curl}");
+    }
+}

@@ -371,3 +371,37 @@ fn a_rotated_guid_replaces_the_saved_one_in_the_keyring() {
     let i = h.state().inspection().expect("a reply").clone();
     assert_eq!(i.retcode.as_deref(), Some("0"), "{:?}", i.error);
 }
+
+#[test]
+fn a_forced_charset_that_does_not_fit_says_so_and_auto_detect_restores_the_text() {
+    let sim = simulator(SimConfig::default());
+    let fx = Fixture::new();
+    let mut h = demo_window(&fx, &sim);
+    wait_reply(&mut h, "the demo's first query");
+    click_call(&mut h, CALL_ZH_GBK);
+    wait_until(&mut h, "the GBK call", |app| {
+        app.inspection()
+            .is_some_and(|i| i.spec_summary.call_id == CALL_ZH_GBK)
+    });
+    let requests = sim.requests().len();
+    h.state_mut().set_charset(Some(encoding_rs::UTF_8));
+    wait_until(&mut h, "the UTF-8 re-decode", |app| {
+        app.inspection().is_some_and(|i| i.decoded.is_none())
+    });
+    let m = shown_error(&h);
+    assert!(
+        m.contains("not valid UTF-8") && m.contains("offset 0"),
+        "{m}"
+    );
+    // The bytes are still there: the Hex view shows the GBK bytes of "客户".
+    click(&mut h, "Hex");
+    assert!(shows(&h, "00000000  bf cd bb a7"), "hex of the GBK bytes");
+    click(&mut h, "Decoded");
+    h.state_mut().set_charset(None);
+    wait_until(&mut h, "the auto-detect re-decode", |app| {
+        app.inspection().is_some_and(|i| i.decoded.is_some())
+    });
+    assert_eq!(decoded_text(&h), ZH_GBK_SOURCE);
+    // Re-decoding happens locally: no new request reached the gateway.
+    assert_eq!(sim.requests().len(), requests);
+}
