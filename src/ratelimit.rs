@@ -10,6 +10,10 @@ use std::time::{Duration, Instant};
 /// The gateway's default per-agent limit on query interfaces (requests, window).
 pub const GATEWAY_DEFAULT: (usize, Duration) = (5, Duration::from_secs(2));
 
+/// Added to the window the client keeps: the gateway counts a request when it arrives, which
+/// is later than when the client sent it (connection set-up, TLS handshake, jitter).
+pub const SAFETY_MARGIN: Duration = Duration::from_millis(500);
+
 /// A sliding-window limiter keyed by agent ID.
 #[derive(Debug)]
 pub struct RateLimiter {
@@ -20,7 +24,7 @@ pub struct RateLimiter {
 
 impl Default for RateLimiter {
     fn default() -> Self {
-        Self::new(GATEWAY_DEFAULT.0, GATEWAY_DEFAULT.1)
+        Self::new(GATEWAY_DEFAULT.0, GATEWAY_DEFAULT.1 + SAFETY_MARGIN)
     }
 }
 
@@ -97,6 +101,11 @@ mod tests {
                 .all(|(t, i)| *t == start + Duration::from_millis(i * 10))
         );
         assert!(sends[49] >= start + Duration::from_secs(18));
+        // Every 2 s window (plus the margin) holds at most five.
+        assert_eq!(
+            max_in_any_window(&sends, GATEWAY_DEFAULT.1 + SAFETY_MARGIN),
+            5
+        );
     }
 
     #[test]

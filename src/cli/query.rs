@@ -177,6 +177,7 @@ pub fn run(args: &QueryArgs, env_guid: Option<OsString>, io: Io<'_>) -> u8 {
             ca_file: args.ca_file.clone(),
             ca_pem: None,
             insecure: args.insecure,
+            only_extra_roots: false,
         },
         connect_timeout: timeout.min(gateway::DEFAULT_TIMEOUT),
         timeout,

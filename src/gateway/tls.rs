@@ -14,6 +14,9 @@ pub struct TlsOptions {
     pub ca_pem: Option<Vec<u8>>,
     /// Skip certificate verification entirely. Never the default; the UI flags it visibly.
     pub insecure: bool,
+    /// Trust only the extra CA certificates, not the system roots (the demo trusts exactly
+    /// its own simulator's CA).
+    pub only_extra_roots: bool,
 }
 
 /// Reads the extra CA certificates named by `opts` (file first, then in-memory PEM).
@@ -44,6 +47,8 @@ pub(crate) fn apply(
     let roots = extra_roots(opts)?;
     Ok(if roots.is_empty() {
         builder
+    } else if opts.only_extra_roots {
+        builder.tls_certs_only(roots)
     } else {
         builder.tls_certs_merge(roots)
     })

@@ -45,6 +45,8 @@ impl Connection {
                 ca_file: self.ca_file.clone(),
                 ca_pem: self.ca_pem.as_ref().map(|p| p.to_vec()),
                 insecure: self.insecure,
+                // The in-memory CA is the demo simulator's: trust exactly it, nothing else.
+                only_extra_roots: self.ca_pem.is_some(),
             },
             connect_timeout: self.timeout,
             timeout: self.timeout,
@@ -62,9 +64,13 @@ impl Connection {
 
 /// Clients already built, one per connection settings: building one loads the trust store,
 /// and reusing it keeps the TLS connection alive between queries.
+///
+/// It also paces requests: the gateway allows each agent 5 query requests per 2 s, so rapid
+/// clicks wait for a free slot instead of collecting throttling errors.
 #[derive(Default)]
 pub struct ClientCache {
     clients: Mutex<Vec<(ClientConfig, GatewayClient)>>,
+    pacer: Mutex<crate::ratelimit::RateLimiter>,
 }
 
 /// How many distinct connection settings keep a client.
@@ -85,6 +91,18 @@ impl ClientCache {
         }
         clients.push((cfg, client.clone()));
         Ok(client)
+    }
+
+    /// Waits until `agent` may send another query request without exceeding the gateway's limit.
+    pub async fn wait_turn(&self, agent: AgentId) {
+        let wait = self
+            .pacer
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .reserve(agent.get(), Instant::now());
+        if !wait.is_zero() {
+            tokio::time::sleep(wait).await;
+        }
     }
 
     /// Number of clients held (tests check reuse).
@@ -147,6 +165,7 @@ pub async fn query(spec: QuerySpec, clients: &ClientCache) -> QueryOutcome {
         call_id: spec.call_id.clone(),
         encoded: spec.encoded,
     };
+    clients.wait_turn(agent).await;
     let started = Instant::now();
     let reply = client
         .query_appdata(&req, &spec.conn.guid)
@@ -382,6 +401,41 @@ mod tests {
         let e = cache.get(&bad).unwrap_err();
         assert!(e.contains("neither PEM nor DER"), "{e}");
         assert_eq!(cache.len(), 2);
+    }
+
+    #[test]
+    fn rapid_queries_are_paced_instead_of_throttled() {
+        // The simulator enforces the gateway's default 5 requests / 2 s per agent.
+        let sim = crate::simulator::SimulatorThread::start(crate::simulator::SimConfig::default())
+            .unwrap();
+        let mut c = conn(sim.port(), 10);
+        c.ca_pem = Some(Arc::new(sim.ca_pem()));
+        c.guid = sim.demo_guid();
+        let cache = ClientCache::default();
+        let rt = tokio::runtime::Runtime::new().unwrap();
+        // Back to back, as fast as a user could click: without pacing the 6th would be throttled.
+        let outcomes: Vec<_> = (0..8)
+            .map(|_| {
+                rt.block_on(query(
+                    QuerySpec {
+                        conn: c.clone(),
+                        call_id: crate::simulator::data::CALL_ASCII.into(),
+                        encoded: false,
+                        charset: None,
+                    },
+                    &cache,
+                ))
+            })
+            .collect();
+        assert_eq!(outcomes.len(), 8);
+        assert!(outcomes.iter().all(|o| o.is_ok()));
+        let throttled = sim
+            .requests()
+            .iter()
+            .filter(|r| r.retcode.as_deref() == Some("000-007"))
+            .count();
+        assert_eq!(throttled, 0, "the client exceeded the per-agent limit");
+        assert_eq!(sim.requests().len(), 8);
     }
 
     #[test]
