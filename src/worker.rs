@@ -801,17 +801,7 @@ mod tests {
             let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
             l.local_addr().unwrap().port()
         };
-        let conn = |port| Connection {
-            host: "127.0.0.1".into(),
-            port,
-            agent: "1001".into(),
-            ca_file: None,
-            ca_pem: None,
-            insecure: false,
-            guid: Guid::new("g").unwrap(),
-            timeout: Duration::from_secs(5),
-            profile: None,
-        };
+        let conn = |port| engine::tests::conn(port, 5);
         w.send(Request::TestConnection {
             id: 1,
             conn: Box::new(conn(open)),

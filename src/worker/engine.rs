@@ -371,10 +371,11 @@ fn finish(steps: Vec<TestStep>) -> Vec<TestStep> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
-    fn conn(port: u16, timeout: u64) -> Connection {
+    /// A plain loopback connection of the demo agent, for worker tests.
+    pub(crate) fn conn(port: u16, timeout: u64) -> Connection {
         Connection {
             host: "127.0.0.1".into(),
             port,
