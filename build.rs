@@ -12,6 +12,8 @@ fn main() {
     println!("cargo:rerun-if-changed=build.rs");
     println!("cargo:rerun-if-changed=packaging/windows/app.rc");
     println!("cargo:rerun-if-changed=packaging/windows/app.ico");
+    // rust-i18n compiles the catalogues into the crate but does not tell cargo about them.
+    println!("cargo:rerun-if-changed=assets/locales");
     println!("cargo:rerun-if-env-changed=SOURCE_DATE_EPOCH");
     // Distribution builds from a tarball can still name the commit they were cut from.
     println!("cargo:rerun-if-env-changed=CALLDATA_INSPECTOR_GIT_COMMIT");
