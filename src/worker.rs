@@ -16,12 +16,15 @@ use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
 
 use crate::keystore::{KeyringStatus, Keystore, Stored};
-use crate::secret::Guid;
+use crate::gateway::CallSummary;
+use crate::secret::{Guid, Password};
 
 mod engine;
 mod prepare;
+mod session;
 pub use engine::{ClientCache, Connection, QuerySpec, TestStep};
 pub use prepare::{ReportFacts, decoded_view, redecode, report_bytes, sentence};
+pub use session::{SessionState, SessionStatus};
 
 /// Identifies one request; answers carry it back.
 pub type RequestId = u64;
@@ -295,6 +298,35 @@ pub enum Request {
         /// Which part.
         kind: ExportKind,
     },
+    /// Sign a dedicated agent account in; answered by `SignedIn`/`SignInConflict`/`SignInFailed`.
+    SignIn {
+        /// Request id.
+        id: RequestId,
+        /// Where to sign in (its `guid` is ignored).
+        conn: Box<Connection>,
+        /// The agent's password, dropped once sent.
+        password: Password,
+        /// Phone number, if the site needs one.
+        phone: Option<String>,
+        /// Force the sign-in when the agent is already signed in elsewhere (after the user confirmed).
+        force: bool,
+    },
+    /// Sign the agent out; answered by `SignedOut`.
+    SignOut {
+        /// Request id.
+        id: RequestId,
+        /// Which session.
+        conn: Box<Connection>,
+    },
+    /// List calls from the gateway; answered by `CallsListed`.
+    ListCalls {
+        /// Request id.
+        id: RequestId,
+        /// Where to ask.
+        conn: Box<Connection>,
+        /// Another agent's work number; None = the agent's own calls (callinfo + holdlist).
+        workno: Option<String>,
+    },
 }
 
 /// Answers from the worker.
@@ -382,6 +414,50 @@ pub enum Event {
         id: RequestId,
         /// The file written, or a plain-language error.
         result: Result<PathBuf, String>,
+    },
+    /// Signed in; the keeper already uses this GUID (the UI stores it via `StoreGuid`).
+    SignedIn {
+        /// Request id.
+        id: RequestId,
+        /// The profile signed in, if any.
+        profile: Option<String>,
+        /// The session GUID.
+        guid: Guid,
+    },
+    /// The agent is already signed in (100-002): ask the user, then resend with `force`.
+    SignInConflict {
+        /// Request id.
+        id: RequestId,
+    },
+    /// Sign-in failed.
+    SignInFailed {
+        /// Request id.
+        id: RequestId,
+        /// Plain-language message.
+        message: String,
+    },
+    /// Sign-out finished.
+    SignedOut {
+        /// Request id.
+        id: RequestId,
+        /// A plain-language error if the gateway did not confirm it.
+        result: Result<(), String>,
+    },
+    /// A session's state changed or a poll answered.
+    Session(SessionStatus),
+    /// A call listing finished.
+    CallsListed {
+        /// Request id.
+        id: RequestId,
+        /// The calls, or a plain-language error.
+        result: Result<Vec<CallSummary>, String>,
+    },
+    /// A request waits for a free slot under the gateway's 5-per-2-s limit (not an error).
+    Waiting {
+        /// Request id.
+        id: RequestId,
+        /// How long it will wait.
+        until: Duration,
     },
 }
 
@@ -642,6 +718,18 @@ fn handle(ctx: Arc<Ctx>, req: Request) {
                 })
                 .map(|()| path);
             Event::Exported { id, result }
+        }),
+        Request::SignIn { id, .. } => ctx.emit(Event::SignInFailed {
+            id,
+            message: "signing in is not available yet".to_owned(),
+        }),
+        Request::SignOut { id, .. } => ctx.emit(Event::SignedOut {
+            id,
+            result: Err("signing out is not available yet".to_owned()),
+        }),
+        Request::ListCalls { id, .. } => ctx.emit(Event::CallsListed {
+            id,
+            result: Err("listing calls is not available yet".to_owned()),
         }),
     }
 }

@@ -2,17 +2,20 @@
 //! reply envelope with plain-language retcodes. Errors carry the CLI exit code they map to.
 
 mod agent;
+mod calls;
 mod classify;
 mod client;
 mod envelope;
 mod error;
 #[cfg(test)]
 mod live_tests;
+mod pin;
 pub mod retcode;
 mod tls;
 pub mod url;
 
 pub use agent::{AgentId, AgentIdError};
+pub use calls::CallSummary;
 pub use client::{AppDataRequest, ClientConfig, GatewayClient};
 pub use envelope::{AppData, Envelope, RawReply, declared_charset, excerpt};
 pub use error::{
@@ -20,6 +23,7 @@ pub use error::{
     ReplyError, TransportError,
 };
 pub use retcode::RetcodeInfo;
+pub use pin::{Fingerprint, probe_certificate};
 pub use tls::TlsOptions;
 
 use std::time::Duration;
