@@ -1,7 +1,8 @@
 //! Base64 with the alphabet (standard or URL-safe) and padding detected from the input, and
 //! the exact byte offset of the first character that cannot be Base64.
 //!
-//! The `base64` crate does the decoding. Our own scan runs only when the crate refuses the
+//! `base64-simd` decodes the canonical form gateways send; the `base64` crate decodes the
+//! rest (URL-safe, unpadded, lenient trailing bits). Our own scan runs only when the crate refuses the
 //! input as it stands: to find which alphabet it is, to skip line breaks, or to say precisely
 //! which character is wrong (the crate's offsets are relative to what it was given, not to
 //! the line-wrapped original a user can see).
@@ -155,6 +156,16 @@ fn is_ws(b: u8) -> bool {
 /// Decodes standard or URL-safe Base64, padded or not; ASCII whitespace (line-wrapped MIME
 /// style) is skipped. Errors give the offset of the first offending character in `input`.
 pub fn decode_base64(input: &[u8]) -> Result<Base64Decoded, Base64Error> {
+    // What gateways send, canonical padded standard Base64 on one line, goes through a SIMD
+    // decoder at about three times the base64 crate's speed. It accepts only that form (a
+    // subset of what the paths below take, decoded to the same bytes: a test checks it), so
+    // anything else falls through to them unchanged.
+    if let Ok(bytes) = base64_simd::STANDARD.decode_to_vec(input) {
+        return Ok(Base64Decoded {
+            bytes,
+            variant: Base64Variant::Standard,
+        });
+    }
     // The common case, one standard line, costs one crate decode and an O(1) look at the
     // padding (the crate's indifferent mode also takes a wrong number of '=', which we report).
     if let Ok(bytes) = STANDARD.decode(input)
@@ -438,6 +449,34 @@ mod tests {
         assert!(e.to_string().contains("truncated"), "{e}");
         let e = decode_base64(b"SGk==").unwrap_err();
         assert_eq!((e.reason, e.offset), (Base64Reason::BadPadding, 3));
+    }
+
+    #[test]
+    fn simd_fast_path_accepts_only_what_the_crate_path_accepts_with_the_same_bytes() {
+        // Every string of up to 7 characters over: data with and without unused low bits set
+        // (A, B), the standard-only and URL-safe-only characters, padding and a line break.
+        let alphabet = b"AB/-=\n";
+        let mut accepted = 0;
+        for len in 0..=7u32 {
+            for mut n in 0..alphabet.len().pow(len) {
+                let input: Vec<u8> = (0..len)
+                    .map(|_| {
+                        let c = alphabet[n % alphabet.len()];
+                        n /= alphabet.len();
+                        c
+                    })
+                    .collect();
+                if let Ok(fast) = base64_simd::STANDARD.decode_to_vec(&input) {
+                    accepted += 1;
+                    let slow = STANDARD
+                        .decode(&input)
+                        .ok()
+                        .filter(|_| canonical_padding(&input));
+                    assert_eq!(Some(fast), slow, "{:?}", String::from_utf8_lossy(&input));
+                }
+            }
+        }
+        assert!(accepted > 50, "{accepted}");
     }
 
     #[test]
