@@ -178,6 +178,7 @@ pub fn run(args: &QueryArgs, env_guid: Option<OsString>, io: Io<'_>) -> u8 {
             ca_pem: None,
             insecure: args.insecure,
             only_extra_roots: false,
+            pin_sha256: None,
         },
         connect_timeout: timeout.min(gateway::DEFAULT_TIMEOUT),
         timeout,

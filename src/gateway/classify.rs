@@ -6,6 +6,7 @@ use std::time::Duration;
 use rustls::CertificateError;
 
 use super::error::TransportError;
+use super::pin::PinMismatch;
 
 /// Where the failing request was going (for messages).
 #[derive(Debug, Clone, Copy)]
@@ -128,6 +129,15 @@ fn classify_tls(e: &rustls::Error, t: Target<'_>) -> TransportError {
             | CertificateError::ExpiredContext { .. }
             | CertificateError::NotValidYet
             | CertificateError::NotValidYetContext { .. } => TransportError::CertExpired,
+            CertificateError::Other(o) if o.0.is::<PinMismatch>() => {
+                match o.0.downcast_ref::<PinMismatch>() {
+                    Some(m) => TransportError::CertPinMismatch {
+                        expected: m.expected.to_string(),
+                        found: m.found.to_string(),
+                    },
+                    None => TransportError::CertUntrusted,
+                }
+            }
             CertificateError::Other(o) if is_untrusted_text(&o.to_string()) => {
                 TransportError::CertUntrusted
             }

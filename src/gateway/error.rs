@@ -46,6 +46,14 @@ pub enum ConfigError {
     /// A timeout of zero would fail every request.
     #[error("the timeout must be at least 1 second")]
     ZeroTimeout,
+    /// A certificate pin that is not a SHA-256 fingerprint.
+    #[error(
+        "\"{given}\" is not a SHA-256 certificate fingerprint: give 64 hex digits, with or without colons (AB:CD:…)"
+    )]
+    BadPin {
+        /// What was given (cut to 100 characters).
+        given: String,
+    },
     /// The HTTP client could not be built (TLS set-up).
     #[error("cannot set up the HTTPS client: {0}")]
     Client(String),
@@ -107,6 +115,16 @@ pub enum TransportError {
         "the gateway's certificate has expired or is not yet valid: check this computer's clock, then ask the administrator to renew the certificate"
     )]
     CertExpired,
+    /// The profile pins a certificate and the server presented another one.
+    #[error(
+        "the gateway's certificate has changed: it is {found}, but this profile trusts only {expected}. If the administrator confirms the new certificate, trust it again; otherwise someone may be intercepting the connection"
+    )]
+    CertPinMismatch {
+        /// The pinned fingerprint.
+        expected: String,
+        /// The presented certificate's fingerprint.
+        found: String,
+    },
     /// Other certificate problems.
     #[error("the gateway's certificate was rejected: {detail}")]
     CertOther {

@@ -22,8 +22,8 @@ pub use error::{
     ConfigError, EXIT_MALFORMED, EXIT_RETCODE, EXIT_TRANSPORT, EXIT_USAGE, GatewayError,
     ReplyError, TransportError,
 };
-pub use retcode::RetcodeInfo;
 pub use pin::{Fingerprint, probe_certificate};
+pub use retcode::RetcodeInfo;
 pub use tls::TlsOptions;
 
 use std::time::Duration;

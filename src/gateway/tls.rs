@@ -1,9 +1,10 @@
 //! TLS trust: the system's roots (through reqwest's platform verifier), plus an extra CA for
-//! private gateways, or, only when asked, no verification at all.
+//! private gateways, or exactly one pinned certificate, or, only when asked, no verification.
 
 use std::path::PathBuf;
 
 use super::error::ConfigError;
+use super::pin::{self, Fingerprint};
 
 /// Which certificates to trust.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -17,6 +18,9 @@ pub struct TlsOptions {
     /// Trust only the extra CA certificates, not the system roots (the demo trusts exactly
     /// its own simulator's CA).
     pub only_extra_roots: bool,
+    /// Trust exactly the server certificate with this SHA-256 (self-signed gateways); takes
+    /// precedence over the CA options and `insecure`.
+    pub pin_sha256: Option<Fingerprint>,
 }
 
 /// Reads the extra CA certificates named by `opts` (file first, then in-memory PEM).
@@ -40,6 +44,9 @@ pub(crate) fn apply(
     builder: reqwest::ClientBuilder,
     opts: &TlsOptions,
 ) -> Result<reqwest::ClientBuilder, ConfigError> {
+    if let Some(fp) = opts.pin_sha256 {
+        return Ok(builder.tls_backend_preconfigured(pin::pinned_config(fp)?));
+    }
     let builder = builder.tls_backend_rustls();
     if opts.insecure {
         return Ok(builder.tls_danger_accept_invalid_certs(true));

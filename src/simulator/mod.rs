@@ -48,6 +48,24 @@ pub struct SimConfig {
     pub rate_limit: Option<RateLimit>,
     /// Highest accepted agent ID (999999 on current gateways, 59999 on older ones).
     pub max_agent_id: u32,
+    /// What the port speaks: TLS with a good or a deliberately broken certificate (generated
+    /// certificates only; `cert_dir` files are used as they are), or plain HTTP.
+    pub transport: SimTransport,
+}
+
+/// The simulator's transport, for the TLS failure tests.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SimTransport {
+    /// HTTPS with a certificate of this kind (normally [`tls::CertKind::Valid`]).
+    Tls(tls::CertKind),
+    /// Plain HTTP on the port a client expects TLS on.
+    PlainHttp,
+}
+
+impl Default for SimTransport {
+    fn default() -> Self {
+        Self::Tls(tls::CertKind::Valid)
+    }
 }
 
 impl Default for SimConfig {
@@ -64,6 +82,7 @@ impl Default for SimConfig {
             demo_requires_polls: false,
             rate_limit: Some(RateLimit::default()),
             max_agent_id: 999_999,
+            transport: SimTransport::default(),
         }
     }
 }
@@ -222,9 +241,13 @@ macro_rules! accessors {
 impl Simulator {
     /// Starts the simulator on `cfg.bind:cfg.port` inside the current tokio runtime.
     pub async fn start(cfg: SimConfig) -> Result<Simulator, SimError> {
+        let kind = match cfg.transport {
+            SimTransport::Tls(kind) => kind,
+            SimTransport::PlainHttp => tls::CertKind::Valid,
+        };
         let (bundle, ca_path) = match &cfg.cert_dir {
             Some(dir) => (tls::load_or_create(dir)?, Some(dir.join(tls::CA_FILE))),
-            None => (tls::generate()?, None),
+            None => (tls::generate_kind(kind)?, None),
         };
         let server_config = tls::server_config(&bundle)?;
         let want = SocketAddr::new(cfg.bind, cfg.port);
@@ -235,13 +258,19 @@ impl Simulator {
         // Binding synchronously reports "port in use" to the caller instead of a dead task.
         let listener = TcpListener::bind(want).map_err(bind_err)?;
         let addr = listener.local_addr().map_err(bind_err)?;
-        let rustls_config = axum_server::tls_rustls::RustlsConfig::from_config(server_config);
-        let server =
-            axum_server::tls_rustls::from_tcp_rustls(listener, rustls_config).map_err(bind_err)?;
         let handle = axum_server::Handle::new();
+        let plain = cfg.transport == SimTransport::PlainHttp;
         let state = Arc::new(SimState::new(cfg));
         let app = routes::router(state.clone());
-        let task = tokio::spawn(server.handle(handle.clone()).serve(app.into_make_service()));
+        let task = if plain {
+            let server = axum_server::from_tcp(listener).map_err(bind_err)?;
+            tokio::spawn(server.handle(handle.clone()).serve(app.into_make_service()))
+        } else {
+            let rustls_config = axum_server::tls_rustls::RustlsConfig::from_config(server_config);
+            let server = axum_server::tls_rustls::from_tcp_rustls(listener, rustls_config)
+                .map_err(bind_err)?;
+            tokio::spawn(server.handle(handle.clone()).serve(app.into_make_service()))
+        };
         tracing::info!(%addr, "simulator listening");
         Ok(Simulator {
             shared: Shared {

@@ -43,9 +43,30 @@ fn rc(what: &str, e: rcgen::Error) -> SimError {
     SimError::Certificate(format!("{what}: {e}"))
 }
 
+/// Which server certificate a generated set holds: the normal one, or a broken one for the
+/// TLS failure tests.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum CertKind {
+    /// Signed by the CA, for localhost/127.0.0.1/::1, valid now.
+    #[default]
+    Valid,
+    /// Signed by the CA and for the right names, but expired (2020).
+    Expired,
+    /// Signed by the CA and valid now, but only for `gateway.invalid`.
+    WrongHost,
+    /// Self-signed (no CA), for the right names: what sites that pin certificates use.
+    /// `ca_pem` is then the leaf itself.
+    SelfSigned,
+}
+
 /// Generates a fresh CA ("calldata-inspector demo CA") and a leaf for localhost/127.0.0.1/::1.
 /// The CA key is discarded: nothing can be signed with this CA afterwards.
 pub fn generate() -> Result<CertBundle, SimError> {
+    generate_kind(CertKind::Valid)
+}
+
+/// Like [`generate`], with the server certificate of `kind`.
+pub fn generate_kind(kind: CertKind) -> Result<CertBundle, SimError> {
     let ca_key = KeyPair::generate().map_err(|e| rc("generating the CA key", e))?;
     let mut ca_params = CertificateParams::default();
     let mut dn = DistinguishedName::new();
@@ -64,12 +85,20 @@ pub fn generate() -> Result<CertBundle, SimError> {
     let issuer = Issuer::new(ca_params, ca_key);
 
     let leaf_key = KeyPair::generate().map_err(|e| rc("generating the server key", e))?;
-    let mut leaf = CertificateParams::new(vec![
-        "localhost".to_owned(),
-        "127.0.0.1".to_owned(),
-        "::1".to_owned(),
-    ])
-    .map_err(|e| rc("server certificate names", e))?;
+    let names = if kind == CertKind::WrongHost {
+        vec!["gateway.invalid".to_owned()]
+    } else {
+        vec![
+            "localhost".to_owned(),
+            "127.0.0.1".to_owned(),
+            "::1".to_owned(),
+        ]
+    };
+    let mut leaf = CertificateParams::new(names).map_err(|e| rc("server certificate names", e))?;
+    if kind == CertKind::Expired {
+        leaf.not_before = rcgen::date_time_ymd(2019, 1, 1);
+        leaf.not_after = rcgen::date_time_ymd(2020, 1, 1);
+    }
     let mut dn = DistinguishedName::new();
     dn.push(DnType::CommonName, "calldata-inspector simulator");
     leaf.distinguished_name = dn;
@@ -78,6 +107,16 @@ pub fn generate() -> Result<CertBundle, SimError> {
         KeyUsagePurpose::KeyEncipherment,
     ];
     leaf.extended_key_usages = vec![ExtendedKeyUsagePurpose::ServerAuth];
+    if kind == CertKind::SelfSigned {
+        let leaf_cert = leaf
+            .self_signed(&leaf_key)
+            .map_err(|e| rc("signing the server certificate", e))?;
+        return Ok(CertBundle {
+            ca_pem: leaf_cert.pem(),
+            cert_pem: leaf_cert.pem(),
+            key_pem: leaf_key.serialize_pem(),
+        });
+    }
     leaf.use_authority_key_identifier_extension = true;
     let leaf_cert = leaf
         .signed_by(&leaf_key, &issuer)

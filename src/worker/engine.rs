@@ -47,6 +47,7 @@ impl Connection {
                 insecure: self.insecure,
                 // The in-memory CA is the demo simulator's: trust exactly it, nothing else.
                 only_extra_roots: self.ca_pem.is_some(),
+                pin_sha256: None,
             },
             connect_timeout: self.timeout,
             timeout: self.timeout,
