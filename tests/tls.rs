@@ -200,3 +200,79 @@ fn a_bad_pin_is_a_usage_error() {
     assert_eq!(e.exit_code(), 2);
     assert!(e.to_string().contains("64 hex digits"), "{e}");
 }
+
+/// Runs `calldata-inspector query` against `sim` (demo GUID in CALLDATA_GUID, English
+/// messages, logs in a scratch folder) with `extra` flags.
+fn cli_query(sim: &SimulatorThread, extra: &[&str]) -> std::process::Output {
+    let logs = tempfile::tempdir().expect("temp dir");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_calldata-inspector"))
+        .args(["query", "--host", &sim.host()])
+        .args(["--port", &sim.port().to_string()])
+        .args(["--agent", &DEMO_AGENT.to_string(), "--call-id", CALL_ASCII])
+        .args(extra)
+        .env("CALLDATA_GUID", sim.demo_guid().expose())
+        .env("CALLDATA_INSPECTOR_LOG_DIR", logs.path())
+        .env_remove("RUST_LOG")
+        .env("LC_ALL", "C")
+        .stdin(std::process::Stdio::null())
+        .output()
+        .expect("the binary runs");
+    let guid = sim.demo_guid();
+    let leaked = |b: &[u8]| String::from_utf8_lossy(b).contains(guid.expose());
+    assert!(
+        !leaked(&out.stdout) && !leaked(&out.stderr),
+        "GUID in the output"
+    );
+    out
+}
+
+#[test]
+fn cli_offers_the_fingerprint_and_a_pin_makes_the_query_work() {
+    let s = sim(SimTransport::Tls(CertKind::SelfSigned));
+    let fp = leaf_fingerprint(&s.ca_pem()).to_string();
+
+    let first = cli_query(&s, &[]);
+    let err = String::from_utf8_lossy(&first.stderr).into_owned();
+    assert_eq!(first.status.code(), Some(4), "{err}");
+    assert!(err.contains("certificate not trusted"), "{err}");
+    assert!(err.contains(&format!("--pin-sha256 {fp}")), "{err}");
+    assert!(
+        s.requests().is_empty(),
+        "the offer came from a handshake only"
+    );
+
+    let pinned = cli_query(&s, &["--pin-sha256", &fp]);
+    assert_eq!(
+        pinned.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&pinned.stderr)
+    );
+    assert!(!pinned.stdout.is_empty());
+
+    let bad = cli_query(&s, &["--pin-sha256", "AB:CD"]);
+    let err = String::from_utf8_lossy(&bad.stderr).into_owned();
+    assert_eq!(bad.status.code(), Some(2), "{err}");
+    assert!(err.contains("64 hex digits"), "{err}");
+}
+
+#[test]
+fn cli_names_each_tls_failure() {
+    let cases = [
+        (SimTransport::Tls(CertKind::Expired), "expired"),
+        (
+            SimTransport::Tls(CertKind::WrongHost),
+            "not valid for the host name",
+        ),
+        (SimTransport::PlainHttp, "did not answer with TLS"),
+    ];
+    for (transport, phrase) in cases {
+        let s = sim(transport);
+        let ca = tempfile::NamedTempFile::new().expect("temp file");
+        std::fs::write(ca.path(), s.ca_pem()).expect("CA written");
+        let out = cli_query(&s, &["--ca-file", &ca.path().to_string_lossy()]);
+        let err = String::from_utf8_lossy(&out.stderr).into_owned();
+        assert_eq!(out.status.code(), Some(4), "{transport:?}: {err}");
+        assert!(err.contains(phrase), "{transport:?}: {err}");
+    }
+}

@@ -7,6 +7,7 @@ pub mod profile;
 pub mod profile_args;
 pub mod query;
 pub mod simulate;
+pub mod trust;
 
 pub use command_line::{QueryLine, curl_command_line, query_command_line, shell_quote};
 pub use query::{OutputFormat, QueryArgs};

@@ -80,6 +80,14 @@ pub struct QueryArgs {
     /// Do not verify the gateway's certificate (unsafe: anyone on the network can read the GUID).
     #[arg(long)]
     pub insecure: bool,
+    /// Trust exactly the server certificate with this SHA-256 fingerprint (AB:CD:…), for
+    /// gateways with self-signed certificates; any other certificate is refused.
+    #[arg(long, value_name = "SHA256", value_parser = parse_pin)]
+    pub pin_sha256: Option<gateway::Fingerprint>,
+    /// Refuse a reply larger than MIB mebibytes without reading it into memory.
+    #[arg(long, value_name = "MIB", default_value_t = gateway::DEFAULT_MAX_BODY >> 20,
+          value_parser = clap::value_parser!(u64).range(1..=4096))]
+    pub max_reply_mib: u64,
     /// Give up after SECS seconds (connect and whole request).
     #[arg(long, value_name = "SECS", default_value_t = gateway::DEFAULT_TIMEOUT.as_secs(),
           value_parser = clap::value_parser!(u64).range(1..=3600))]
@@ -116,6 +124,10 @@ then reports a retcode (3) or a malformed reply (5): that is when the raw body i
 Example:
   export CALLDATA_GUID=...   # from the agent's sign-in (Set-GUID header)
   calldata-inspector query --host gw.example --agent 1001 --call-id 1476707884-279 --encoded";
+
+fn parse_pin(s: &str) -> Result<gateway::Fingerprint, String> {
+    gateway::Fingerprint::parse(s).map_err(|e| e.to_string())
+}
 
 fn parse_charset(s: &str) -> Result<&'static Encoding, String> {
     decode::charset::lookup(s).ok_or_else(|| {
@@ -178,11 +190,11 @@ pub fn run(args: &QueryArgs, env_guid: Option<OsString>, io: Io<'_>) -> u8 {
             ca_pem: None,
             insecure: args.insecure,
             only_extra_roots: false,
-            pin_sha256: None,
+            pin_sha256: args.pin_sha256,
         },
         connect_timeout: timeout.min(gateway::DEFAULT_TIMEOUT),
         timeout,
-        max_body: gateway::DEFAULT_MAX_BODY,
+        max_body: args.max_reply_mib << 20,
     }) {
         Ok(c) => c,
         Err(e) => return fail(stderr, e.exit_code(), &e),
@@ -207,7 +219,13 @@ pub fn run(args: &QueryArgs, env_guid: Option<OsString>, io: Io<'_>) -> u8 {
     };
     let reply = match runtime.block_on(client.query_appdata(&req, &guid)) {
         Ok(r) => r,
-        Err(e) => return fail(stderr, e.exit_code(), &e),
+        Err(e) => {
+            let code = fail(stderr, e.exit_code(), &e);
+            if let Some(offer) = super::trust::offer(&e, &args.host, args.port, timeout) {
+                let _ = writeln!(stderr, "{offer}");
+            }
+            return code;
+        }
     };
     drop(guid);
     if reply.set_guid.is_some() {
