@@ -5,6 +5,7 @@
 
 mod about;
 mod app;
+pub mod bench_probe;
 mod calls;
 mod command;
 mod connection;
@@ -66,7 +67,7 @@ pub fn run(opts: RunOptions) -> ExitCode {
     match eframe::run_native(
         APP_ID,
         native,
-        Box::new(move |cc| Ok(Box::new(App::new(cc, config)))),
+        Box::new(move |cc| Ok(bench_probe::wrap(Box::new(App::new(cc, config))))),
     ) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
