@@ -32,6 +32,22 @@ pub struct Profile {
     pub ca_file: Option<PathBuf>,
     /// Skip certificate verification (shown with a red badge everywhere).
     pub insecure: bool,
+    /// How the GUID is obtained (files from before sessions load as pasted-GUID profiles).
+    pub auth: AuthMode,
+    /// Phone number sent at sign-in, for sites that need one.
+    pub phone: Option<String>,
+}
+
+/// How a profile gets its GUID.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AuthMode {
+    /// A GUID pasted from an agent's own session: never poll, sign in or sign out (that would
+    /// disturb the agent's desktop); only adopt `Set-GUID` from replies.
+    #[default]
+    PastedGuid,
+    /// A dedicated agent account the app signs in itself and keeps alive by polling events.
+    SignIn,
 }
 
 impl Default for Profile {
@@ -43,6 +59,8 @@ impl Default for Profile {
             agent: String::new(),
             ca_file: None,
             insecure: false,
+            auth: AuthMode::default(),
+            phone: None,
         }
     }
 }
@@ -213,6 +231,7 @@ mod tests {
             agent: "1001".into(),
             ca_file: Some(PathBuf::from("/etc/ca.pem")),
             insecure: false,
+            ..Profile::default()
         }
     }
 

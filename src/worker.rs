@@ -509,11 +509,14 @@ impl Worker {
                         KeystoreSource::Platform => None,
                     }),
                     clients: ClientCache::default(),
+                    keeper: session::Keeper::default(),
                 });
                 runtime.block_on(async move {
                     while let Some(req) = req_rx.recv().await {
                         handle(ctx.clone(), req);
                     }
+                    // Sessions this worker signed in must not linger on the gateway.
+                    session::sign_out_all(&ctx, session::SHUTDOWN_SIGN_OUT).await;
                 });
                 // Dropping the runtime here aborts whatever is still in flight.
                 runtime.shutdown_timeout(Duration::from_millis(200));
@@ -562,6 +565,7 @@ struct Ctx {
     tokens: Mutex<HashMap<RequestId, CancellationToken>>,
     keystore: Mutex<Option<Arc<Keystore>>>,
     clients: ClientCache,
+    keeper: session::Keeper,
 }
 
 impl Ctx {
@@ -603,18 +607,23 @@ impl Ctx {
 
 fn handle(ctx: Arc<Ctx>, req: Request) {
     match req {
-        Request::Query { id, spec } => {
+        Request::Query { id, mut spec } => {
             let token = ctx.register(id);
+            // Every query uses the session's latest GUID, whoever rotated it.
+            spec.conn.guid = ctx.keeper.guid_for(&spec.conn);
             tokio::spawn(async move {
                 let summary = spec.summary();
-                let profile = spec.conn.profile.clone();
+                let conn = spec.conn.clone();
+                let waiting = |until| ctx.emit(Event::Waiting { id, until });
                 tokio::select! {
                     _ = token.cancelled() => ctx.emit(Event::Cancelled { id }),
-                    result = engine::query(*spec, &ctx.clients) => match result {
+                    result = engine::query_with(*spec, &ctx.clients, waiting) => match result {
                         Ok((inspection, rotated)) => {
                             if let Some(guid) = rotated {
-                                ctx.emit(Event::GuidRotated { profile: profile.clone(), guid });
+                                session::adopt(&ctx, &conn, guid);
                             }
+                            let message = inspection.error.clone().unwrap_or_default();
+                            session::note_retcode(&ctx, &conn, inspection.retcode.as_deref(), &message);
                             ctx.emit(Event::QueryDone { id, inspection: Arc::new(inspection) })
                         }
                         Err((message, elapsed)) => ctx.emit(Event::QueryFailed { id, summary, message, elapsed }),
@@ -719,18 +728,21 @@ fn handle(ctx: Arc<Ctx>, req: Request) {
                 .map(|()| path);
             Event::Exported { id, result }
         }),
-        Request::SignIn { id, .. } => ctx.emit(Event::SignInFailed {
+        Request::SignIn {
             id,
-            message: "signing in is not available yet".to_owned(),
-        }),
-        Request::SignOut { id, .. } => ctx.emit(Event::SignedOut {
-            id,
-            result: Err("signing out is not available yet".to_owned()),
-        }),
-        Request::ListCalls { id, .. } => ctx.emit(Event::CallsListed {
-            id,
-            result: Err("listing calls is not available yet".to_owned()),
-        }),
+            conn,
+            password,
+            phone,
+            force,
+        } => {
+            tokio::spawn(session::sign_in(ctx, id, *conn, password, phone, force));
+        }
+        Request::SignOut { id, conn } => {
+            tokio::spawn(session::sign_out(ctx, id, *conn));
+        }
+        Request::ListCalls { id, conn, workno } => {
+            tokio::spawn(session::list_calls(ctx, id, *conn, workno));
+        }
     }
 }
 

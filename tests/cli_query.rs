@@ -628,6 +628,7 @@ fn profile_supplies_the_connection_and_explicit_flags_win() {
             agent: DEMO_AGENT.to_string(),
             ca_file: Some(f.ca.clone()),
             insecure: false,
+            ..Default::default()
         })
         .unwrap();
     let envs = [("CALLDATA_INSPECTOR_CONFIG_DIR", cfg.path())];

@@ -6,6 +6,9 @@ pub mod gen_assets;
 pub mod profile;
 pub mod profile_args;
 pub mod query;
+pub mod calls;
+pub mod signin;
+pub mod signout;
 mod rng_warmup;
 pub mod simulate;
 pub mod trust;
@@ -53,6 +56,12 @@ pub enum Command {
     /// Manage the window's saved connection profiles.
     #[command(subcommand)]
     Profile(profile::ProfileCommand),
+    /// Sign the profile's agent in (a dedicated account); the GUID goes to the keyring, never to output.
+    Signin(signin::SignInArgs),
+    /// Sign the profile's agent out and forget its GUID.
+    Signout(signout::SignOutArgs),
+    /// List the calls the gateway knows for the profile's agent, or for another agent (--workno).
+    Calls(calls::CallsArgs),
     /// Write the man page and shell completions (for packagers).
     #[command(hide = true)]
     GenAssets(gen_assets::GenAssetsArgs),
@@ -123,6 +132,9 @@ pub fn main() -> ExitCode {
         Some(Command::Simulate(args)) => simulate::run(&args),
         Some(Command::Profile(cmd)) => profile::run(cmd),
         Some(Command::GenAssets(args)) => gen_assets::run(&args),
+        Some(Command::Signin(args)) => ExitCode::from(signin::run_main(&args)),
+        Some(Command::Signout(args)) => ExitCode::from(signout::run_main(&args)),
+        Some(Command::Calls(args)) => ExitCode::from(calls::run_main(&args)),
     }
 }
 

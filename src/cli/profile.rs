@@ -188,6 +188,7 @@ fn add(
         agent: agent.to_owned(),
         ca_file: a.ca_file,
         insecure: a.insecure,
+        ..Profile::default()
     };
     if let Err(e) = store.upsert(profile) {
         let code = if matches!(e, crate::profiles::ProfileError::EmptyName) {

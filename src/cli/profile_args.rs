@@ -154,6 +154,7 @@ mod tests {
             agent: "1001".into(),
             ca_file: Some("/etc/gw ca.pem".into()),
             insecure: false,
+            ..Profile::default()
         }
     }
 

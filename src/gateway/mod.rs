@@ -2,7 +2,7 @@
 //! reply envelope with plain-language retcodes. Errors carry the CLI exit code they map to.
 
 mod agent;
-mod calls;
+pub mod calls;
 mod classify;
 mod client;
 mod envelope;
@@ -11,6 +11,7 @@ mod error;
 mod live_tests;
 mod pin;
 pub mod retcode;
+pub mod session;
 mod tls;
 pub mod url;
 

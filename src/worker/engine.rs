@@ -96,14 +96,18 @@ impl ClientCache {
 
     /// Waits until `agent` may send another query request without exceeding the gateway's limit.
     pub async fn wait_turn(&self, agent: AgentId) {
-        let wait = self
-            .pacer
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .reserve(agent.get(), Instant::now());
+        let wait = self.reserve_turn(agent);
         if !wait.is_zero() {
             tokio::time::sleep(wait).await;
         }
+    }
+
+    /// Books `agent`'s next slot under the limit and returns how long to wait before sending.
+    pub fn reserve_turn(&self, agent: AgentId) -> Duration {
+        self.pacer
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .reserve(agent.get(), Instant::now())
     }
 
     /// Number of clients held (tests check reuse).
@@ -157,8 +161,13 @@ pub struct TestStep {
 /// A query's outcome: the prepared reply (and a rotated GUID), or a message when no reply came.
 pub type QueryOutcome = Result<(Inspection, Option<Guid>), (String, Duration)>;
 
-/// Runs a query: sends it, then interprets and decodes the reply off the async threads.
-pub async fn query(spec: QuerySpec, clients: &ClientCache) -> QueryOutcome {
+/// Runs a query: sends it, then interprets and decodes the reply off the async threads;
+/// `waiting` hears the delay when the rate limit holds the request back.
+pub async fn query_with(
+    spec: QuerySpec,
+    clients: &ClientCache,
+    waiting: impl FnOnce(Duration),
+) -> QueryOutcome {
     let agent = spec.conn.agent_id().map_err(|e| (e, Duration::ZERO))?;
     let client = clients.get(&spec.conn).map_err(|e| (e, Duration::ZERO))?;
     let req = AppDataRequest {
@@ -166,7 +175,11 @@ pub async fn query(spec: QuerySpec, clients: &ClientCache) -> QueryOutcome {
         call_id: spec.call_id.clone(),
         encoded: spec.encoded,
     };
-    clients.wait_turn(agent).await;
+    let wait = clients.reserve_turn(agent);
+    if !wait.is_zero() {
+        waiting(wait);
+        tokio::time::sleep(wait).await;
+    }
     let started = Instant::now();
     let reply = client
         .query_appdata(&req, &spec.conn.guid)
@@ -418,7 +431,7 @@ pub(crate) mod tests {
         // Back to back, as fast as a user could click: without pacing the 6th would be throttled.
         let outcomes: Vec<_> = (0..8)
             .map(|_| {
-                rt.block_on(query(
+                rt.block_on(query_with(
                     QuerySpec {
                         conn: c.clone(),
                         call_id: crate::simulator::data::CALL_ASCII.into(),
@@ -426,6 +439,7 @@ pub(crate) mod tests {
                         charset: None,
                     },
                     &cache,
+                    |_| {},
                 ))
             })
             .collect();
