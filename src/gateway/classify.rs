@@ -76,6 +76,20 @@ pub(crate) fn classify(err: &reqwest::Error, t: Target<'_>) -> TransportError {
                         detail: io.to_string(),
                     };
                 }
+                // The far end went away (gateway restarted, proxy or network dropped the
+                // connection): rustls words it as a missing close_notify with a manual link,
+                // which tells a supervisor nothing.
+                std::io::ErrorKind::UnexpectedEof
+                | std::io::ErrorKind::ConnectionReset
+                | std::io::ErrorKind::ConnectionAborted
+                | std::io::ErrorKind::BrokenPipe => {
+                    let detail = t!("reliability.closed_by_peer").into_owned();
+                    return if err.is_connect() {
+                        TransportError::Connect { host, port, detail }
+                    } else {
+                        TransportError::Interrupted { detail }
+                    };
+                }
                 _ => {}
             }
         }
