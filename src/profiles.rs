@@ -285,5 +285,27 @@ mod tests {
         let p = ProfileStore::in_dir(dir.path()).get("x").unwrap();
         assert_eq!(p.port, DEFAULT_PORT);
         assert!(!p.insecure);
+        // Files from before sessions are pasted-GUID profiles.
+        assert_eq!((p.auth, p.phone), (AuthMode::PastedGuid, None));
+    }
+
+    #[test]
+    fn sign_in_mode_and_phone_round_trip() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = ProfileStore::in_dir(dir.path());
+        store
+            .upsert(Profile {
+                auth: AuthMode::SignIn,
+                phone: Some("6001".into()),
+                ..sample("s")
+            })
+            .unwrap();
+        let text = std::fs::read_to_string(store.path()).unwrap();
+        assert!(text.contains("\"sign_in\""), "{text}");
+        let p = store.get("s").unwrap();
+        assert_eq!(
+            (p.auth, p.phone.as_deref()),
+            (AuthMode::SignIn, Some("6001"))
+        );
     }
 }

@@ -68,8 +68,9 @@ fn sign_out(
     };
     let rt = runtime()?;
     let note = match rt.block_on(gw::sign_out(&site.client, site.agent, &guid)) {
-        Ok(()) => t!("session_engine.cli.signed_out", agent = site.agent),
+        Ok(true) => t!("session_engine.cli.signed_out", agent = site.agent),
         // The gateway no longer has the session: the goal is reached, the GUID is useless.
+        Ok(false) => t!("session_engine.cli.was_signed_out", agent = site.agent),
         Err(GatewayError::Reply(ReplyError::Retcode { code, .. })) if code == "100-006" => {
             t!("session_engine.cli.was_signed_out", agent = site.agent)
         }

@@ -179,19 +179,20 @@ pub async fn sign_in(
     })
 }
 
-/// Signs `agent` out. "Already signed out" (100-008) counts as done.
+/// Signs `agent` out; `false` when the gateway says it already was (100-008), which counts
+/// as done.
 pub async fn sign_out(
     client: &GatewayClient,
     agent: AgentId,
     guid: &Guid,
-) -> Result<(), GatewayError> {
+) -> Result<bool, GatewayError> {
     let path = format!("{PREFIX}/onlineagent/{agent}/logout");
     let reply = client
         .send(reqwest::Method::DELETE, &path, Some(guid), None)
         .await?;
     match json_envelope(&reply) {
-        Ok(_) => Ok(()),
-        Err(ReplyError::Retcode { code, .. }) if code == "100-008" => Ok(()),
+        Ok(_) => Ok(true),
+        Err(ReplyError::Retcode { code, .. }) if code == "100-008" => Ok(false),
         Err(e) => Err(e.into()),
     }
 }

@@ -383,6 +383,7 @@ async fn sign_out_inner(ctx: &Ctx, conn: &Connection) -> Result<(), String> {
     let client = ctx.clients.get(conn)?;
     gw::sign_out(&client, agent, &guid)
         .await
+        .map(|_| ())
         .map_err(|e| message(&e))
 }
 
