@@ -659,8 +659,9 @@ fn handle(ctx: Arc<Ctx>, req: Request) {
                 }
             });
         }
-        Request::TestConnection { id, conn } => {
+        Request::TestConnection { id, mut conn } => {
             let token = ctx.register(id);
+            conn.guid = ctx.keeper.guid_for(&conn);
             tokio::spawn(async move {
                 tokio::select! {
                     _ = token.cancelled() => ctx.emit(Event::Cancelled { id }),

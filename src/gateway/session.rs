@@ -80,21 +80,15 @@ pub fn json_envelope(reply: &RawReply) -> Result<JsonEnvelope, ReplyError> {
     let (text, _, had_errors) = enc.decode(body);
     if had_errors {
         return Err(ReplyError::Malformed {
-            what: format!("the reply body is not valid {}", enc.name()),
+            what: t!("reply.bad_charset", charset = enc.name()).into_owned(),
         });
     }
     let value: Value = serde_json::from_str(&text).map_err(|e| ReplyError::Malformed {
-        what: format!(
-            "the reply is not JSON ({e}). Starts with \"{}\"",
-            excerpt(&text)
-        ),
+        what: t!("reply.not_json", error = e, start = excerpt(&text)).into_owned(),
     })?;
     let Value::Object(mut body) = value else {
         return Err(ReplyError::Malformed {
-            what: format!(
-                "the reply is JSON but not an object with retcode/message: \"{}\"",
-                excerpt(&text)
-            ),
+            what: t!("reply.not_object", start = excerpt(&text)).into_owned(),
         });
     };
     let retcode = match body.remove("retcode") {
@@ -102,10 +96,7 @@ pub fn json_envelope(reply: &RawReply) -> Result<JsonEnvelope, ReplyError> {
         Some(Value::Number(n)) => n.to_string(),
         _ => {
             return Err(ReplyError::Malformed {
-                what: format!(
-                    "the reply has no \"retcode\": this is not a CC-Gateway envelope. Starts with \"{}\"",
-                    excerpt(&text)
-                ),
+                what: t!("reply.no_retcode", start = excerpt(&text)).into_owned(),
             });
         }
     };
@@ -166,9 +157,12 @@ pub async fn sign_in(
         )
         .await?;
     let env = json_envelope(&reply)?;
-    let guid = reply.set_guid.clone().ok_or_else(|| ReplyError::Malformed {
-        what: "the gateway accepted the sign-in but sent no Set-GUID header, so there is no session to use".to_owned(),
-    })?;
+    let guid = reply
+        .set_guid
+        .clone()
+        .ok_or_else(|| ReplyError::Malformed {
+            what: t!("session_engine.no_set_guid").into_owned(),
+        })?;
     let result = env.body.get("result");
     let field = |k: &str| result.and_then(|r| r.get(k)).map(json_text);
     Ok(SignedIn {

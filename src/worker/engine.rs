@@ -275,6 +275,8 @@ async fn gateway_steps(conn: Connection, clients: &ClientCache) -> Vec<TestStep>
         call_id: String::new(),
         encoded: false,
     };
+    // The test's query counts against the agent's limit like any other.
+    clients.wait_turn(agent).await;
     match client.query_appdata(&req, &conn.guid).await {
         Err(e) => vec![fail(
             transport_step(&e),
