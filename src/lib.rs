@@ -12,6 +12,7 @@ rust_i18n::i18n!("assets/locales", fallback = "en");
 
 pub mod build_info;
 pub mod cli;
+pub mod crash;
 pub mod decode;
 pub mod export;
 pub mod gateway;

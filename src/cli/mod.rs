@@ -94,6 +94,7 @@ impl Cli {
 
 /// Entry point used by `main.rs`.
 pub fn main() -> ExitCode {
+    crate::crash::install();
     // `query --profile NAME` becomes explicit flags before clap sees it, so the required
     // --host/--agent are satisfied by the profile and explicit flags still win.
     let argv = match profile_args::expand_default(std::env::args_os().collect()) {

@@ -176,6 +176,7 @@ pub fn run(args: &QueryArgs, env_guid: Option<OsString>, io: Io<'_>) -> u8 {
         Ok(g) => g,
         Err(msg) => return fail(stderr, EXIT_USAGE, &msg),
     };
+    crate::crash::test_point("query", &guid);
     if let Some(out) = &args.out
         && let Err(msg) = check_out_path(out)
     {
