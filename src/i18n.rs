@@ -119,6 +119,40 @@ pub fn init(explicit: Option<Language>) -> Language {
     lang
 }
 
+/// The text of `key` in `lang` exactly as the compiled catalogue has it: no fallback to
+/// English, no placeholders filled (for checks and tests).
+pub fn catalogue_text(key: &str, lang: Language) -> Option<String> {
+    crate::_rust_i18n_backend()
+        .translate(lang.code(), key)
+        .map(std::borrow::Cow::into_owned)
+}
+
+/// Every key the compiled catalogues hold for `locale` (any code, so a misspelt locale in a
+/// catalogue file shows up too).
+pub fn catalogue_keys(locale: &str) -> Vec<String> {
+    let mut keys: Vec<String> = crate::_rust_i18n_backend()
+        .messages_for_locale(locale)
+        .unwrap_or_default()
+        .into_iter()
+        .map(|(k, _)| k.into_owned())
+        .collect();
+    keys.sort();
+    keys
+}
+
+/// Every locale code the compiled catalogues contain.
+pub fn catalogue_locales() -> Vec<String> {
+    crate::_rust_i18n_available_locales()
+        .into_iter()
+        .map(std::borrow::Cow::into_owned)
+        .collect()
+}
+
+/// `key` in `lang` (English where the catalogue lacks it), for tests that look for a label.
+pub fn text(key: &str, lang: Language) -> String {
+    crate::_rust_i18n_translate(lang.code(), key).into_owned()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

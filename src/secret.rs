@@ -6,10 +6,10 @@ use std::fmt;
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum GuidError {
     /// Nothing (or only whitespace) was given.
-    #[error("the GUID is empty")]
+    #[error("{}", t!("guid.empty"))]
     Empty,
     /// Header values cannot carry control characters such as CR/LF.
-    #[error("the GUID contains a control character or a space; paste only the GUID itself")]
+    #[error("{}", t!("guid.bad_character"))]
     BadCharacter,
 }
 

@@ -23,7 +23,9 @@ mod engine;
 mod prepare;
 mod session;
 pub use engine::{ClientCache, Connection, QuerySpec, TestStep};
-pub use prepare::{ReportFacts, decoded_view, redecode, report_bytes, sentence};
+pub use prepare::{
+    GUI_PHRASES, ReportFacts, decoded_view, gui_message, redecode, report_bytes, sentence,
+};
 pub use session::{SessionState, SessionStatus};
 
 /// Identifies one request; answers carry it back.

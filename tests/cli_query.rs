@@ -427,7 +427,7 @@ fn gateway_retcodes_exit_3_and_explain() {
         let err = stderr(&o);
         let info = calldata_inspector::gateway::retcode::describe(rc).unwrap();
         assert!(err.contains(rc), "{err}");
-        assert!(err.contains(info.action), "{err}");
+        assert!(err.contains(&info.action()), "{err}");
         assert!(o.stdout.is_empty());
     }
 }

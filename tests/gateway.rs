@@ -229,7 +229,7 @@ fn retcodes_are_reported_with_meaning() {
         let text = e.to_string();
         assert!(text.contains(want), "{text}");
         let info = calldata_inspector::gateway::retcode::describe(want).unwrap();
-        assert!(text.contains(info.action), "{text}");
+        assert!(text.contains(&info.action()), "{text}");
         assert!(!text.contains(guid.expose()), "{text}");
     }
 }

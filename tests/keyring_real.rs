@@ -87,6 +87,7 @@ fn window_saves_guid_in_secret_service_and_nowhere_else() {
         profiles: Some(ProfileStore::in_dir(dir.path())),
         keystore: KeystoreSource::Platform,
         load_system_font: false,
+        lang: None,
     };
     let mut h = Harness::builder()
         .with_size([1280.0, 800.0])

@@ -41,6 +41,9 @@ pub struct Cli {
     /// Log level on stderr: error, warn, info, debug, trace (default: RUST_LOG, else warn).
     #[arg(long, global = true, value_name = "LEVEL")]
     pub log_level: Option<String>,
+    /// Interface language: en or zh-CN (default: LC_ALL, LC_MESSAGES or LANG, else the system's).
+    #[arg(long, global = true, value_name = "LANG")]
+    pub lang: Option<crate::i18n::Language>,
     /// What to do (default: open the window).
     #[command(subcommand)]
     pub command: Option<Command>,
@@ -81,11 +84,12 @@ impl Cli {
         I: IntoIterator<Item = T>,
         T: Into<std::ffi::OsString> + Clone,
     {
-        let cli = Self::try_parse_from(args)?;
+        let matches = localize(Self::command(), "").try_get_matches_from(args)?;
+        let cli = <Self as clap::FromArgMatches>::from_arg_matches(&matches)?;
         if cli.demo && cli.command.is_some() {
             return Err(Self::command().error(
                 clap::error::ErrorKind::ArgumentConflict,
-                "--demo opens the window with the simulator; it cannot be combined with a subcommand",
+                t!("cli.demo_with_subcommand"),
             ));
         }
         Ok(cli)
@@ -95,12 +99,15 @@ impl Cli {
 /// Entry point used by `main.rs`.
 pub fn main() -> ExitCode {
     crate::crash::install();
+    // The language comes first so that every message, clap's help included, uses it.
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    crate::i18n::init(lang_from_argv(&args));
     // `query --profile NAME` becomes explicit flags before clap sees it, so the required
     // --host/--agent are satisfied by the profile and explicit flags still win.
-    let argv = match profile_args::expand_default(std::env::args_os().collect()) {
+    let argv = match profile_args::expand_default(args) {
         Ok(argv) => argv,
         Err(e) => {
-            eprintln!("calldata-inspector: {e}");
+            eprintln!("{}", t!("cli.prefixed", message = e));
             return ExitCode::from(crate::gateway::EXIT_USAGE);
         }
     };
@@ -123,12 +130,15 @@ pub fn main() -> ExitCode {
     let _log = match crate::logging::init(cli.log_level.as_deref()) {
         Ok(guard) => guard,
         Err(e) => {
-            eprintln!("calldata-inspector: {e}");
+            eprintln!("{}", t!("cli.prefixed", message = e));
             return ExitCode::from(crate::gateway::EXIT_USAGE);
         }
     };
     match cli.command {
-        None => crate::ui::run(crate::ui::RunOptions { demo: cli.demo }),
+        None => crate::ui::run(crate::ui::RunOptions {
+            demo: cli.demo,
+            lang: cli.lang,
+        }),
         Some(Command::Query(args)) => run_query(&args),
         Some(Command::Simulate(args)) => simulate::run(&args),
         Some(Command::Profile(cmd)) => profile::run(cmd),
@@ -137,6 +147,66 @@ pub fn main() -> ExitCode {
         Some(Command::Signout(args)) => ExitCode::from(signout::run_main(&args)),
         Some(Command::Calls(args)) => ExitCode::from(calls::run_main(&args)),
     }
+}
+
+/// The command with its help texts from the catalogue in the current language: `about`,
+/// `long_about`, `after` and `arg.<id>` under `cli.help.<subcommand path>`. A command or
+/// option without a key keeps its doc-comment text (man pages use those, in English).
+fn localize(mut cmd: clap::Command, path: &str) -> clap::Command {
+    let key = |k: &str| match path {
+        "" => format!("cli.help.{k}"),
+        p => format!("cli.help.{p}.{k}"),
+    };
+    let text = |k: String| {
+        let lang = crate::i18n::current();
+        crate::i18n::catalogue_text(&k, lang)
+            .or_else(|| crate::i18n::catalogue_text(&k, crate::i18n::Language::English))
+    };
+    if let Some(t) = text(key("about")) {
+        cmd = cmd.about(t);
+    }
+    if let Some(t) = text(key("long_about")) {
+        cmd = cmd.long_about(t);
+    }
+    if let Some(t) = text(key("after")) {
+        cmd = cmd.after_long_help(t);
+    }
+    let ids: Vec<String> = cmd.get_arguments().map(|a| a.get_id().to_string()).collect();
+    for id in ids {
+        if let Some(t) = text(key(&format!("arg.{id}"))) {
+            cmd = cmd.mut_arg(id, |a| a.help(t.clone()).long_help(t));
+        }
+    }
+    let subs: Vec<String> = cmd
+        .get_subcommands()
+        .map(|s| s.get_name().to_owned())
+        .collect();
+    for name in subs {
+        let sub_path = match path {
+            "" => name.clone(),
+            p => format!("{p}.{name}"),
+        };
+        cmd = cmd.mut_subcommand(name, |s| localize(s, &sub_path));
+    }
+    cmd
+}
+
+/// The `--lang` value, looked for before clap parses so its own messages use it too; an
+/// unknown value is left for clap to report.
+fn lang_from_argv(argv: &[std::ffi::OsString]) -> Option<crate::i18n::Language> {
+    let mut args = argv.iter().skip(1).map(|a| a.to_string_lossy());
+    while let Some(a) = args.next() {
+        if a == "--" {
+            break;
+        }
+        let value = match a.strip_prefix("--lang=") {
+            Some(v) => v.to_owned(),
+            None if a == "--lang" => args.next()?.into_owned(),
+            None => continue,
+        };
+        return value.parse().ok();
+    }
+    None
 }
 
 /// `query` with the real streams; a profile's keyring GUID stands in when neither
@@ -150,7 +220,7 @@ fn run_query(args: &QueryArgs) -> ExitCode {
         match profile_args::keyring_guid(name) {
             Ok(guid) => env_guid = Some(guid.expose().into()),
             // `query::run` then refuses for lack of a GUID (exit 2); this says why.
-            Err(why) => eprintln!("calldata-inspector: {why}"),
+            Err(why) => eprintln!("{}", t!("cli.prefixed", message = why)),
         }
     }
     ExitCode::from(query::run(
@@ -220,6 +290,33 @@ mod tests {
             let e = Cli::try_parse_checked(args).unwrap_err();
             assert!(e.use_stderr(), "{bad:?}");
         }
+    }
+
+    #[test]
+    fn lang_is_found_before_clap_and_parsed_by_it() {
+        let argv = |v: &[&str]| -> Vec<std::ffi::OsString> {
+            std::iter::once("calldata-inspector")
+                .chain(v.iter().copied())
+                .map(Into::into)
+                .collect()
+        };
+        use crate::i18n::Language::{English, SimplifiedChinese};
+        assert_eq!(
+            lang_from_argv(&argv(&["--lang", "zh-CN", "query"])),
+            Some(SimplifiedChinese)
+        );
+        assert_eq!(
+            lang_from_argv(&argv(&["query", "--host", "gw", "--lang=en"])),
+            Some(English)
+        );
+        assert_eq!(
+            lang_from_argv(&argv(&["query", "--", "--lang", "zh-CN"])),
+            None
+        );
+        assert_eq!(lang_from_argv(&argv(&["--lang", "xx"])), None);
+        let cli = Cli::try_parse_checked(argv(&["--lang", "zh-CN", "--demo"])).unwrap();
+        assert_eq!(cli.lang, Some(SimplifiedChinese));
+        assert!(Cli::try_parse_checked(argv(&["--lang", "xx"])).is_err());
     }
 
     #[test]

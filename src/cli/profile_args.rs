@@ -19,7 +19,7 @@ struct Found {
 /// Finds `query … --profile NAME` (or `--profile=NAME`) in `argv` (program name first).
 fn find(argv: &[OsString]) -> Option<Found> {
     let mut i = 1;
-    // Global options before the subcommand; only --log-level takes a separate value.
+    // Global options before the subcommand; only --log-level and --lang take a separate value.
     while i < argv.len() {
         let a = argv[i].to_string_lossy();
         if a == "query" {
@@ -28,7 +28,11 @@ fn find(argv: &[OsString]) -> Option<Found> {
         if !a.starts_with('-') || a == "--" {
             return None;
         }
-        i += if a == "--log-level" { 2 } else { 1 };
+        i += if a == "--log-level" || a == "--lang" {
+            2
+        } else {
+            1
+        };
     }
     let query_end = i.checked_add(1).filter(|&e| e <= argv.len())?;
     let mut j = query_end;

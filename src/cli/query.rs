@@ -46,7 +46,7 @@ impl OutputFormat {
 
 /// Arguments of `query`. The GUID has no flag on purpose: other users can read command lines.
 #[derive(Debug, Clone, clap::Args)]
-#[command(after_long_help = QUERY_AFTER_HELP)]
+#[command(after_long_help = t!("cli.help.query.after").into_owned())]
 pub struct QueryArgs {
     /// Gateway host name or IP address (the NSLB address in a cluster).
     #[arg(long, value_name = "HOST")]
@@ -105,34 +105,13 @@ pub struct QueryArgs {
     pub profile: Option<String>,
 }
 
-const QUERY_AFTER_HELP: &str = "\
-The GUID is read from the environment variable CALLDATA_GUID, or from standard input with
---guid-stdin. There is no option that takes it on the command line, because other users of
-the machine can read command lines. It never appears in any output.
-
-Exit codes:
-  0  success
-  1  the output could not be written (e.g. --out to a full disk); the old file is unchanged
-  2  usage error (bad option, agent ID out of range, no GUID, unreadable --ca-file); nothing was sent
-  3  the gateway answered with a retcode other than \"0\" (stderr explains it)
-  4  transport failure: DNS, connection, TLS certificate, timeout, or an HTTP status other than 2xx
-  5  malformed reply: not JSON, no retcode, bad Base64 (with its offset), undecodable text
-
-With --output raw the body is written whenever the gateway answered 2xx, even if the exit code
-then reports a retcode (3) or a malformed reply (5): that is when the raw body is most useful.
-
-Example:
-  export CALLDATA_GUID=...   # from the agent's sign-in (Set-GUID header)
-  calldata-inspector query --host gw.example --agent 1001 --call-id 1476707884-279 --encoded";
-
 fn parse_pin(s: &str) -> Result<gateway::Fingerprint, String> {
     gateway::Fingerprint::parse(s).map_err(|e| e.to_string())
 }
 
 fn parse_charset(s: &str) -> Result<&'static Encoding, String> {
-    decode::charset::lookup(s).ok_or_else(|| {
-        format!("unknown charset \"{s}\"; try utf-8, gbk, gb18030, utf-16le, utf-16be or big5")
-    })
+    decode::charset::lookup(s)
+        .ok_or_else(|| t!("cli.query.unknown_charset", given = s).into_owned())
 }
 
 /// The process's standard streams, replaceable in tests.
@@ -168,7 +147,7 @@ pub fn run(args: &QueryArgs, env_guid: Option<OsString>, io: Io<'_>) -> u8 {
         stderr,
     } = io;
     let fail = |stderr: &mut dyn Write, code: u8, msg: &dyn std::fmt::Display| {
-        let _ = writeln!(stderr, "calldata-inspector: {msg}");
+        let _ = writeln!(stderr, "{}", t!("cli.prefixed", message = msg));
         code
     };
 
@@ -201,17 +180,17 @@ pub fn run(args: &QueryArgs, env_guid: Option<OsString>, io: Io<'_>) -> u8 {
         Err(e) => return fail(stderr, e.exit_code(), &e),
     };
     if args.insecure {
-        let _ = writeln!(
-            stderr,
-            "calldata-inspector: warning: certificate verification is off (--insecure); the GUID could be read by anyone in between"
-        );
+        let _ = writeln!(stderr, "{}", t!("cli.query.insecure_warning"));
     }
     let runtime = match tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
     {
         Ok(r) => r,
-        Err(e) => return fail(stderr, EXIT_OUTPUT, &format!("cannot start: {e}")),
+        Err(e) => {
+            let msg = t!("cli.query.cannot_start", error = e);
+            return fail(stderr, EXIT_OUTPUT, &msg);
+        }
     };
     let req = AppDataRequest {
         agent: args.agent,
@@ -230,10 +209,7 @@ pub fn run(args: &QueryArgs, env_guid: Option<OsString>, io: Io<'_>) -> u8 {
     };
     drop(guid);
     if reply.set_guid.is_some() {
-        let _ = writeln!(
-            stderr,
-            "calldata-inspector: note: the gateway issued a new GUID (Set-GUID header); it is not shown because it is a credential. Later queries need the new GUID."
-        );
+        let _ = writeln!(stderr, "{}", t!("cli.query.new_guid_note"));
     }
 
     let interpreted = reply.interpret(args.encoded, args.charset);
@@ -250,8 +226,11 @@ pub fn run(args: &QueryArgs, env_guid: Option<OsString>, io: Io<'_>) -> u8 {
     {
         let _ = writeln!(
             stderr,
-            "calldata-inspector: warning: some bytes are not valid {} and were replaced with U+FFFD; try --charset",
-            data.decoded.encoding.name()
+            "{}",
+            t!(
+                "cli.query.replaced_bytes",
+                charset = data.decoded.encoding.name()
+            )
         );
     }
     if let Err(msg) = write_output(args.out.as_deref(), &bytes, stdout) {
@@ -297,54 +276,50 @@ fn read_guid(
         stdin
             .take(64 * 1024)
             .read_to_end(&mut buf)
-            .map_err(|e| format!("cannot read the GUID from standard input: {e}"))?;
-        let text = String::from_utf8(buf)
-            .map_err(|_| "the GUID on standard input is not UTF-8 text".to_owned())?;
+            .map_err(|e| t!("cli.guid.stdin_unreadable", error = e).into_owned())?;
+        let text =
+            String::from_utf8(buf).map_err(|_| t!("cli.guid.stdin_not_utf8").into_owned())?;
         text.lines()
             .map(str::trim)
             .find(|l| !l.is_empty())
-            .ok_or("--guid-stdin was given but standard input is empty: pipe the GUID in, e.g. `secret-tool lookup ... | calldata-inspector query --guid-stdin ...`")?
+            .ok_or_else(|| t!("cli.guid.stdin_empty").into_owned())?
             .to_owned()
     } else {
         match env {
             Some(v) => v
                 .into_string()
-                .map_err(|_| format!("{GUID_ENV} is not valid UTF-8"))?,
+                .map_err(|_| t!("cli.guid.env_not_utf8", var = GUID_ENV).into_owned())?,
             None => {
-                return Err(format!(
-                    "no GUID: set the environment variable {GUID_ENV}, or pipe it in with --guid-stdin (there is no option for it because other users can read command lines)"
-                ));
+                return Err(t!("cli.guid.missing", var = GUID_ENV).into_owned());
             }
         }
     };
     Guid::new(&raw).map_err(|e| {
         let source = if from_stdin {
-            "standard input".to_owned()
+            t!("cli.guid.stdin").into_owned()
         } else {
             GUID_ENV.to_owned()
         };
-        format!("the GUID from {source} is not usable: {e}")
+        t!("cli.guid.unusable", source = source, error = e).into_owned()
     })
 }
 
 /// Refuses `--out` targets that cannot work before anything is sent.
 fn check_out_path(out: &Path) -> Result<(), String> {
     if out.is_dir() {
-        return Err(format!(
-            "--out {} is a folder; give a file name",
-            out.display()
-        ));
+        return Err(t!("cli.out.is_folder", path = out.display()).into_owned());
     }
     let dir = match out.parent() {
         Some(d) if !d.as_os_str().is_empty() => d,
         _ => Path::new("."),
     };
     if !dir.is_dir() {
-        return Err(format!(
-            "--out {}: the folder {} does not exist",
-            out.display(),
-            dir.display()
-        ));
+        return Err(t!(
+            "cli.out.no_folder",
+            path = out.display(),
+            folder = dir.display()
+        )
+        .into_owned());
     }
     Ok(())
 }
@@ -357,7 +332,7 @@ fn write_output(out: Option<&Path>, bytes: &[u8], stdout: &mut dyn Write) -> Res
         None => stdout
             .write_all(bytes)
             .and_then(|()| stdout.flush())
-            .map_err(|e| format!("cannot write to standard output: {e}")),
+            .map_err(|e| t!("cli.out.stdout_failed", error = e).into_owned()),
     }
 }
 

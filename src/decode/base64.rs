@@ -102,7 +102,7 @@ impl Base64Error {
         match self.found {
             Some(c) if !c.is_control() => format!("'{c}'"),
             Some(c) => format!("{:?}", c),
-            None => format!("byte 0x{:02x}", self.byte),
+            None => t!("decode.byte", hex = format!("0x{:02x}", self.byte)).into_owned(),
         }
     }
 }
@@ -123,29 +123,13 @@ fn char_at(input: &[u8], offset: usize) -> Option<char> {
 impl fmt::Display for Base64Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let (shown, at) = (self.shown(), self.offset);
-        match self.reason {
-            Base64Reason::BadChar => write!(
-                f,
-                "invalid Base64 character {shown} at byte offset {at}: this data is not Base64; \
-                 query without isEncodeResult (not encoded), or check what wrote this call data"
-            ),
-            Base64Reason::MixedAlphabets => write!(
-                f,
-                "Base64 mixes the standard (+ /) and URL-safe (- _) alphabets: {shown} at byte \
-                 offset {at} does not match the characters before it; the value was probably \
-                 assembled from two sources or edited by hand"
-            ),
-            Base64Reason::BadPadding => write!(
-                f,
-                "misplaced Base64 padding {shown} at byte offset {at}: '=' may only end the value, \
-                 at most twice; it is probably two Base64 values joined, or truncated"
-            ),
-            Base64Reason::BadLength => write!(
-                f,
-                "incomplete Base64 at byte offset {at} ({shown} is a lone last character that \
-                 cannot encode a byte): the value is probably truncated or has a character too many"
-            ),
-        }
+        let text = match self.reason {
+            Base64Reason::BadChar => t!("decode.base64_bad_char", shown = shown, at = at),
+            Base64Reason::MixedAlphabets => t!("decode.base64_mixed", shown = shown, at = at),
+            Base64Reason::BadPadding => t!("decode.base64_padding", shown = shown, at = at),
+            Base64Reason::BadLength => t!("decode.base64_length", shown = shown, at = at),
+        };
+        f.write_str(&text)
     }
 }
 

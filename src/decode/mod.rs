@@ -39,9 +39,8 @@ pub enum DecodeError {
     Base64(#[from] Base64Error),
     /// A charset was forced and the bytes are not valid in it.
     #[error(
-        "the data is not valid {} (first bad byte at offset {first_bad_offset}): choose another \
-         charset, or let it be detected automatically",
-        encoding.name()
+        "{}",
+        t!("decode.undecodable", charset = encoding.name(), offset = first_bad_offset)
     )]
     Undecodable {
         /// The forced charset.

@@ -11,16 +11,16 @@ pub struct AgentId(u32);
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum AgentIdError {
     /// Nothing was entered.
-    #[error("the agent ID is empty: enter the agent's work number (101 to 999999)")]
+    #[error("{}", t!("agent.empty"))]
     Empty,
     /// Something other than ASCII digits.
-    #[error("the agent ID \"{0}\" must contain only digits (101 to 999999)")]
+    #[error("{}", t!("agent.not_digits", given = _0))]
     NotDigits(String),
     /// A leading zero: the gateway's routes do not accept one.
-    #[error("the agent ID \"{0}\" must not start with 0 (101 to 999999)")]
+    #[error("{}", t!("agent.leading_zero", given = _0))]
     LeadingZero(String),
     /// Outside 101..=999999.
-    #[error("the agent ID {0} is out of range: agent IDs run from 101 to 999999")]
+    #[error("{}", t!("agent.out_of_range", given = _0))]
     OutOfRange(String),
 }
 

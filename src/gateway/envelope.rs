@@ -128,21 +128,14 @@ fn body_text(
         return match std::str::from_utf8(body) {
             Ok(s) => Ok((s.to_owned(), enc)),
             Err(e) => Err(ReplyError::Malformed {
-                what: format!(
-                    "the reply body is not valid UTF-8 (first bad byte at offset {}) and names no other charset",
-                    e.valid_up_to()
-                ),
+                what: t!("reply.not_utf8", offset = e.valid_up_to()).into_owned(),
             }),
         };
     }
     let (text, used, had_errors) = enc.decode(body);
     if had_errors {
         return Err(ReplyError::Malformed {
-            what: format!(
-                "the reply body is declared as {} but is not valid {}",
-                used.name(),
-                used.name()
-            ),
+            what: t!("reply.bad_charset", charset = used.name()).into_owned(),
         });
     }
     Ok((text.into_owned(), used))
@@ -151,21 +144,20 @@ fn body_text(
 fn parse_envelope(text: &str, body_charset: &'static Encoding) -> Result<Envelope, ReplyError> {
     let value: Value = serde_json::from_str(text).map_err(|e| ReplyError::Malformed {
         what: if e.is_eof() {
-            format!(
-                "the reply is not complete JSON ({e}); it was cut off after {} bytes: the gateway or a proxy ended it early. Starts with \"{}\"",
-                text.len(),
-                excerpt(text)
+            t!(
+                "reply.cut_off",
+                error = e,
+                bytes = text.len(),
+                start = excerpt(text)
             )
+            .into_owned()
         } else {
-            format!("the reply is not JSON ({e}). Starts with \"{}\"", excerpt(text))
+            t!("reply.not_json", error = e, start = excerpt(text)).into_owned()
         },
     })?;
     let Value::Object(mut map) = value else {
         return Err(ReplyError::Malformed {
-            what: format!(
-                "the reply is JSON but not an object with retcode/message/result: \"{}\"",
-                excerpt(text)
-            ),
+            what: t!("reply.not_object", start = excerpt(text)).into_owned(),
         });
     };
     let retcode = match map.remove("retcode") {
@@ -174,15 +166,12 @@ fn parse_envelope(text: &str, body_charset: &'static Encoding) -> Result<Envelop
         Some(Value::Number(n)) => n.to_string(),
         Some(other) => {
             return Err(ReplyError::Malformed {
-                what: format!("\"retcode\" is {}, not a string", json_kind(&other)),
+                what: t!("reply.retcode_kind", kind = json_kind(&other)).into_owned(),
             });
         }
         None => {
             return Err(ReplyError::Malformed {
-                what: format!(
-                    "the reply has no \"retcode\": this is not a CC-Gateway envelope. Starts with \"{}\"",
-                    excerpt(text)
-                ),
+                what: t!("reply.no_retcode", start = excerpt(text)).into_owned(),
             });
         }
     };
@@ -196,10 +185,7 @@ fn parse_envelope(text: &str, body_charset: &'static Encoding) -> Result<Envelop
         Some(Value::Null) | None => None,
         Some(other) => {
             return Err(ReplyError::Malformed {
-                what: format!(
-                    "\"result\" is {}, but call data is always a string",
-                    json_kind(&other)
-                ),
+                what: t!("reply.result_kind", kind = json_kind(&other)).into_owned(),
             });
         }
     };
@@ -211,34 +197,28 @@ fn parse_envelope(text: &str, body_charset: &'static Encoding) -> Result<Envelop
     })
 }
 
-fn json_kind(v: &Value) -> &'static str {
-    match v {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
-    }
+fn json_kind(v: &Value) -> String {
+    let key = match v {
+        Value::Null => "reply.kind.null",
+        Value::Bool(_) => "reply.kind.boolean",
+        Value::Number(_) => "reply.kind.number",
+        Value::String(_) => "reply.kind.string",
+        Value::Array(_) => "reply.kind.array",
+        Value::Object(_) => "reply.kind.object",
+    };
+    t!(key).into_owned()
 }
 
+/// The catalogue key of what to do about an HTTP status.
 fn status_hint(status: u16) -> &'static str {
     match status {
-        401 | 403 => {
-            "access was refused before the gateway answered; check the GUID and any proxy in between"
-        }
-        404 => {
-            "no such page: check the port and that this is a CC-Gateway (older gateways may use another path)"
-        }
-        405 => "the server does not accept GET here: check that this is a CC-Gateway",
-        429 => {
-            "too many requests: the gateway allows about 5 queries per 2 seconds per agent; wait and retry"
-        }
-        502..=504 => {
-            "a proxy or load balancer could not reach the gateway; retry, or ask the administrator"
-        }
-        500..=599 => "the gateway failed internally; retry later or ask the administrator",
-        _ => "the gateway did not answer with call data",
+        401 | 403 => "http.refused",
+        404 => "http.not_found",
+        405 => "http.bad_method",
+        429 => "http.too_many",
+        502..=504 => "http.proxy",
+        500..=599 => "http.internal",
+        _ => "http.other",
     }
 }
 

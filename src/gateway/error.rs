@@ -26,7 +26,7 @@ pub enum ConfigError {
     #[error(transparent)]
     Host(#[from] HostError),
     /// The CA file could not be read.
-    #[error("cannot read the CA certificate file {path}: {reason}")]
+    #[error("{}", t!("error.ca_file_unreadable", path = path.display(), reason = reason))]
     CaFileUnreadable {
         /// The file.
         path: PathBuf,
@@ -34,9 +34,7 @@ pub enum ConfigError {
         reason: String,
     },
     /// The CA file or bytes hold no usable certificate.
-    #[error(
-        "{source_name} holds no usable certificate ({reason}): pass the gateway's CA certificate in PEM (\"-----BEGIN CERTIFICATE-----\") or DER form"
-    )]
+    #[error("{}", t!("error.ca_invalid", source_name = source_name, reason = reason))]
     CaInvalid {
         /// The file name, or "the CA certificate" for in-memory PEM.
         source_name: String,
@@ -44,18 +42,16 @@ pub enum ConfigError {
         reason: String,
     },
     /// A timeout of zero would fail every request.
-    #[error("the timeout must be at least 1 second")]
+    #[error("{}", t!("error.zero_timeout"))]
     ZeroTimeout,
     /// A certificate pin that is not a SHA-256 fingerprint.
-    #[error(
-        "\"{given}\" is not a SHA-256 certificate fingerprint: give 64 hex digits, with or without colons (AB:CD:…)"
-    )]
+    #[error("{}", t!("error.bad_pin", given = given))]
     BadPin {
         /// What was given (cut to 100 characters).
         given: String,
     },
     /// The HTTP client could not be built (TLS set-up).
-    #[error("cannot set up the HTTPS client: {0}")]
+    #[error("{}", t!("error.client", detail = _0))]
     Client(String),
 }
 
@@ -70,17 +66,13 @@ impl ConfigError {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum TransportError {
     /// The host name does not resolve.
-    #[error(
-        "cannot resolve the host \"{host}\" (DNS): check the spelling, or use the gateway's IP address"
-    )]
+    #[error("{}", t!("error.dns", host = host))]
     Dns {
         /// The host.
         host: String,
     },
     /// Nothing listens on the port.
-    #[error(
-        "connection refused by {host}:{port}: nothing is listening there; check the port (the gateway default is 8043) and that the gateway is running"
-    )]
+    #[error("{}", t!("error.refused", host = host, port = port))]
     Refused {
         /// The host.
         host: String,
@@ -88,7 +80,7 @@ pub enum TransportError {
         port: u16,
     },
     /// Other connect failures (unreachable network, reset during connect).
-    #[error("cannot connect to {host}:{port}: {detail}; check the address, VPN and firewalls")]
+    #[error("{}", t!("error.connect", host = host, port = port, detail = detail))]
     Connect {
         /// The host.
         host: String,
@@ -98,27 +90,19 @@ pub enum TransportError {
         detail: String,
     },
     /// The server's certificate chain does not lead to a trusted CA.
-    #[error(
-        "certificate not trusted: pass --ca-file with the gateway's CA certificate (PEM), or ask the administrator for it"
-    )]
+    #[error("{}", t!("error.cert_untrusted"))]
     CertUntrusted,
     /// The certificate is for another name.
-    #[error(
-        "the certificate is not valid for the host name \"{host}\": connect with the name (or IP) the certificate was issued for"
-    )]
+    #[error("{}", t!("error.cert_wrong_host", host = host))]
     CertWrongHost {
         /// The host used.
         host: String,
     },
     /// The certificate has expired (or is not yet valid).
-    #[error(
-        "the gateway's certificate has expired or is not yet valid: check this computer's clock, then ask the administrator to renew the certificate"
-    )]
+    #[error("{}", t!("error.cert_expired"))]
     CertExpired,
     /// The profile pins a certificate and the server presented another one.
-    #[error(
-        "the gateway's certificate has changed: it is {found}, but this profile trusts only {expected}. If the administrator confirms the new certificate, trust it again; otherwise someone may be intercepting the connection"
-    )]
+    #[error("{}", t!("error.cert_pin_mismatch", found = found, expected = expected))]
     CertPinMismatch {
         /// The pinned fingerprint.
         expected: String,
@@ -126,15 +110,13 @@ pub enum TransportError {
         found: String,
     },
     /// Other certificate problems.
-    #[error("the gateway's certificate was rejected: {detail}")]
+    #[error("{}", t!("error.cert_other", detail = detail))]
     CertOther {
         /// The verifier's reason.
         detail: String,
     },
     /// The port speaks plain HTTP (or something else), not TLS.
-    #[error(
-        "{host}:{port} did not answer with TLS (it may be a plain-HTTP port): check the port; the gateway's HTTPS port is 8043 by default"
-    )]
+    #[error("{}", t!("error.not_tls", host = host, port = port))]
     NotTls {
         /// The host.
         host: String,
@@ -142,7 +124,7 @@ pub enum TransportError {
         port: u16,
     },
     /// Other TLS handshake failures.
-    #[error("the TLS handshake with {host}:{port} failed: {detail}")]
+    #[error("{}", t!("error.tls", host = host, port = port, detail = detail))]
     Tls {
         /// The host.
         host: String,
@@ -152,9 +134,7 @@ pub enum TransportError {
         detail: String,
     },
     /// Connecting took too long.
-    #[error(
-        "connecting to {host}:{port} timed out after {secs} s: check the address, VPN and firewalls"
-    )]
+    #[error("{}", t!("error.connect_timeout", host = host, port = port, secs = secs))]
     ConnectTimeout {
         /// The host.
         host: String,
@@ -164,29 +144,25 @@ pub enum TransportError {
         secs: u64,
     },
     /// The whole request took too long.
-    #[error(
-        "no complete reply within {secs} s (timeout): the gateway is slow or overloaded; retry, or raise --timeout"
-    )]
+    #[error("{}", t!("error.timeout", secs = secs))]
     Timeout {
         /// The limit.
         secs: u64,
     },
     /// The reply is larger than the configured cap.
-    #[error(
-        "the reply is larger than the {limit_mib} MiB limit and was not read: the call data is unusually large; raise the limit if it is expected"
-    )]
+    #[error("{}", t!("error.too_large", limit_mib = limit_mib))]
     TooLarge {
         /// The limit in MiB.
         limit_mib: u64,
     },
     /// The connection closed before the reply was complete.
-    #[error("the connection broke before the whole reply arrived: {detail}; retry")]
+    #[error("{}", t!("error.interrupted", detail = detail))]
     Interrupted {
         /// The reason.
         detail: String,
     },
     /// Anything else.
-    #[error("the request failed: {detail}")]
+    #[error("{}", t!("error.other", detail = detail))]
     Other {
         /// The reason.
         detail: String,
@@ -209,13 +185,13 @@ impl TransportError {
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum ReplyError {
     /// HTTP status other than 2xx.
-    #[error("the gateway answered HTTP {status}{}: {hint}", excerpt_suffix(.excerpt))]
+    #[error("{}", t!("error.http_status", status = status, excerpt = excerpt_suffix(excerpt), hint = t!(*hint)))]
     HttpStatus {
         /// The status code.
         status: u16,
         /// A short excerpt of the body (tags stripped), if any.
         excerpt: String,
-        /// What to do.
+        /// Catalogue key of what to do.
         hint: &'static str,
     },
     /// The gateway answered with a retcode other than "0".
@@ -227,13 +203,13 @@ pub enum ReplyError {
         message: String,
     },
     /// The reply is not the expected envelope.
-    #[error("malformed reply: {what}")]
+    #[error("{}", t!("error.malformed", what = what))]
     Malformed {
         /// What is wrong, with an excerpt where useful.
         what: String,
     },
     /// The call data could not be decoded (bad Base64, undecodable text with a forced charset).
-    #[error("malformed call data: {0}")]
+    #[error("{}", t!("error.decode", detail = _0))]
     Decode(#[from] DecodeError),
 }
 
@@ -252,7 +228,7 @@ fn excerpt_suffix(excerpt: &str) -> String {
     if excerpt.is_empty() {
         String::new()
     } else {
-        format!(" (\"{excerpt}\")")
+        t!("error.quoted", text = excerpt).into_owned()
     }
 }
 
@@ -261,13 +237,24 @@ fn retcode_sentence(code: &str, message: &str) -> String {
     let quoted = if message.is_empty() {
         String::new()
     } else {
-        format!(" (\"{message}\")")
+        t!("error.quoted", text = message).into_owned()
     };
     let explanation = match retcode::describe(code) {
-        Some(i) => format!("{}. {}", i.meaning, i.action),
-        None => "this code is not in the public CC-Gateway code tables; the gateway's message and logs are the only description".to_owned(),
+        Some(i) => t!(
+            "retcode.explain",
+            meaning = i.meaning(),
+            action = i.action()
+        )
+        .into_owned(),
+        None => t!("error.retcode_unknown").into_owned(),
     };
-    format!("the gateway answered retcode {code}{quoted}: {explanation}")
+    t!(
+        "error.retcode",
+        code = code,
+        quoted = quoted,
+        explanation = explanation
+    )
+    .into_owned()
 }
 
 /// Any failure of one query, with its exit code.

@@ -17,15 +17,13 @@ const QUERY_VALUE: &AsciiSet = &NON_ALPHANUMERIC
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum HostError {
     /// Nothing entered.
-    #[error("the host is empty: enter the gateway's host name or IP address")]
+    #[error("{}", t!("host.empty"))]
     Empty,
     /// A URL was pasted instead of a host.
-    #[error(
-        "\"{0}\" looks like a URL: give only the host name or IP address (and the port separately)"
-    )]
+    #[error("{}", t!("host.looks_like_url", given = _0))]
     LooksLikeUrl(String),
     /// Characters no host name contains.
-    #[error("\"{0}\" is not a valid host name or IP address")]
+    #[error("{}", t!("host.invalid", given = _0))]
     Invalid(String),
 }
 

@@ -20,8 +20,8 @@ fn set_open(ctx: &egui::Context, open: bool) {
 /// The "About" button for the top bar; toggles the window.
 pub fn button(ui: &mut egui::Ui) {
     if ui
-        .button("About")
-        .on_hover_text("Version, build and log file location")
+        .button(t!("ui.about.button"))
+        .on_hover_text(t!("ui.about.button_hint"))
         .clicked()
     {
         let ctx = ui.ctx().clone();
@@ -33,13 +33,19 @@ pub fn button(ui: &mut egui::Ui) {
 pub fn details() -> String {
     let log = crate::logging::log_file_pattern()
         .map(|p| p.display().to_string())
-        .unwrap_or_else(|| "(no log directory: logging to stderr only)".to_owned());
+        .unwrap_or_else(|| t!("ui.about.no_log_dir").into_owned());
+    // `label: value` with an ASCII separator in every language: the window splits on it.
     format!(
-        "Version: {} {}\nCommit: {}\nBuilt: {}\nLog files: {log}\nApp id: {}",
+        "{}: {} {}\n{}: {}\n{}: {}\n{}: {log}\n{}: {}",
+        t!("ui.about.version"),
         build_info::NAME,
         build_info::VERSION,
+        t!("ui.about.commit"),
         build_info::GIT_COMMIT,
+        t!("ui.about.built"),
         build_info::BUILD_DATE,
+        t!("ui.about.log_files"),
+        t!("ui.about.app_id"),
         build_info::APP_ID,
     )
 }
@@ -50,7 +56,8 @@ pub fn window(ctx: &egui::Context) {
     if !open {
         return;
     }
-    egui::Window::new("About calldata-inspector")
+    egui::Window::new(t!("ui.about.title"))
+        .id(egui::Id::unique("about-window"))
         .open(&mut open)
         .collapsible(false)
         .resizable(false)
@@ -79,8 +86,8 @@ pub fn window(ctx: &egui::Context) {
                 });
             ui.add_space(4.0);
             if ui
-                .button("Copy")
-                .on_hover_text("Copy these details for a bug report")
+                .button(t!("ui.about.copy"))
+                .on_hover_text(t!("ui.about.copy_hint"))
                 .clicked()
             {
                 ui.ctx().copy_text(details());

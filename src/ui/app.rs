@@ -76,6 +76,9 @@ pub struct AppConfig {
     pub keystore: KeystoreSource,
     /// Look for a system CJK font (tests may skip it).
     pub load_system_font: bool,
+    /// The language given on the command line for this run; it wins over the remembered one
+    /// without replacing it.
+    pub lang: Option<crate::i18n::Language>,
 }
 
 impl Default for AppConfig {
@@ -85,6 +88,7 @@ impl Default for AppConfig {
             profiles: None,
             keystore: KeystoreSource::Platform,
             load_system_font: true,
+            lang: None,
         }
     }
 }
@@ -192,6 +196,8 @@ pub struct Persisted {
     pub view: View,
     /// isEncodeResult.
     pub encoded: Option<bool>,
+    /// The interface language chosen in Settings; `None` follows the system locale.
+    pub language: Option<crate::i18n::Language>,
 }
 
 /// Find-in-view state.
@@ -245,6 +251,8 @@ pub struct App {
     /// A query to send once the CJK font search is over (the demo's first query), so the
     /// first data a new user sees is never drawn as boxes.
     pub(crate) first_query: Option<String>,
+    /// The language chosen in Settings (`None` = the system's), remembered across runs.
+    pub(crate) language: Option<crate::i18n::Language>,
 }
 
 impl App {
@@ -256,6 +264,12 @@ impl App {
             .storage
             .and_then(|s| eframe::get_value(s, eframe::APP_KEY))
             .unwrap_or_default();
+        // Before the first frame, so nothing is ever drawn in the other language.
+        match config.lang {
+            Some(lang) => crate::i18n::set_language(lang),
+            None if persisted.language.is_some() => super::settings::apply(persisted.language),
+            None => {}
+        }
         let fonts = config
             .load_system_font
             .then(|| fonts::load_in_background(&ctx));
@@ -263,9 +277,11 @@ impl App {
         let worker =
             Worker::start(config.keystore, move || wake.request_repaint()).unwrap_or_else(|e| {
                 // Without a worker thread nothing can run; keep the window up and say so.
-                eprintln!("calldata-inspector: cannot start the worker: {e}");
+                eprintln!("{}", t!("ui.app.worker_failed", error = e));
                 Worker::start(
-                    KeystoreSource::Given(Arc::new(Keystore::memory_only("worker failed"))),
+                    KeystoreSource::Given(Arc::new(Keystore::memory_only(&t!(
+                        "ui.app.worker_failed_short"
+                    )))),
                     || {},
                 )
                 .unwrap_or_else(|_| std::process::abort())
@@ -301,6 +317,7 @@ impl App {
             exports: Vec::new(),
             pending_redecode: None,
             first_query: None,
+            language: persisted.language,
         };
         app.worker.send(Request::KeyringStatus);
         app.reload_profiles();
@@ -348,7 +365,7 @@ impl App {
             demo: true,
         };
         self.selected_profile = Some(DEMO_PROFILE.to_owned());
-        self.guid_note = Some((true, connection::text::DEMO_GUID_NOTE.to_owned()));
+        self.guid_note = Some((true, t!("ui.connection.demo_guid_note").into_owned()));
     }
 
     /// Fills the form from a saved profile and asks the worker for its GUID.
@@ -376,7 +393,7 @@ impl App {
             demo: false,
         };
         self.selected_profile = Some(p.name.clone());
-        self.guid_note = Some((true, connection::text::GUID_LOADING.to_owned()));
+        self.guid_note = Some((true, t!("ui.connection.guid_loading").into_owned()));
         self.worker.send(Request::LoadGuid { profile: p.name });
     }
 
@@ -398,7 +415,10 @@ impl App {
                 self.profile_error = None;
                 self.selected_profile = Some(profile.name.clone());
                 self.reload_profiles();
-                self.set_status(true, format!("Profile \"{}\" saved.", profile.name));
+                self.set_status(
+                    true,
+                    t!("ui.app.profile_saved", name = profile.name).into_owned(),
+                );
             }
             Err(e) => {
                 self.profile_error = Some(e.to_string());
@@ -428,7 +448,7 @@ impl App {
                     });
                     self.selected_profile = None;
                     self.reload_profiles();
-                    self.set_status(true, format!("Profile \"{name}\" deleted."));
+                    self.set_status(true, t!("ui.app.profile_deleted", name = name).into_owned());
                 }
                 Err(e) => self.profile_error = Some(e.to_string()),
             }
@@ -494,7 +514,7 @@ impl App {
             self.worker.send(Request::Cancel { id: *id });
             self.state = InspectorState::Failed {
                 summary: summary.clone(),
-                message: inspector::text::CANCELLED.to_owned(),
+                message: t!("ui.inspector.cancelled").into_owned(),
             };
         }
     }
@@ -567,7 +587,7 @@ impl App {
     /// The save dialog ends here too; tests call it directly.
     pub fn export_to(&mut self, kind: ExportKind, path: PathBuf) {
         let Some(inspection) = self.inspection().cloned() else {
-            self.set_status(false, super::export::text::NOTHING.to_owned());
+            self.set_status(false, t!("ui.export.nothing").into_owned());
             return;
         };
         let id = self.worker.next_id();
@@ -588,7 +608,7 @@ impl App {
                 self.worker
                     .send(Request::ChooseExportPath { kind, suggested });
             }
-            None => self.set_status(false, super::export::text::NOTHING.to_owned()),
+            None => self.set_status(false, t!("ui.export.nothing").into_owned()),
         }
     }
 
@@ -677,7 +697,7 @@ impl App {
                         at: SystemTime::now(),
                         call_id: summary.call_id.clone(),
                         agent: summary.agent.clone(),
-                        outcome: inspector::text::NO_REPLY.to_owned(),
+                        outcome: t!("ui.inspector.no_reply").into_owned(),
                         size: 0,
                         ok: false,
                     });
@@ -709,10 +729,11 @@ impl App {
                         Ok(Some(g)) => {
                             self.form.guid = g.expose().to_owned();
                             self.guid_note =
-                                Some((true, connection::text::GUID_FROM_KEYRING.to_owned()));
+                                Some((true, t!("ui.connection.guid_from_keyring").into_owned()));
                         }
                         Ok(None) => {
-                            self.guid_note = Some((false, connection::text::GUID_NONE.to_owned()))
+                            self.guid_note =
+                                Some((false, t!("ui.connection.guid_none").into_owned()))
                         }
                         Err(e) => self.guid_note = Some((false, e)),
                     }
@@ -723,11 +744,13 @@ impl App {
                 let rotated = self
                     .guid_note
                     .as_ref()
-                    .is_some_and(|(_, n)| n == connection::text::GUID_ROTATED);
+                    .is_some_and(|(_, n)| *n == t!("ui.connection.guid_rotated"));
                 self.guid_note = Some(match stored {
                     // The rotation note already says where the new GUID went.
-                    Stored::Keyring if rotated => (true, connection::text::GUID_ROTATED.to_owned()),
-                    Stored::Keyring => (true, connection::text::GUID_SAVED.to_owned()),
+                    Stored::Keyring if rotated => {
+                        (true, t!("ui.connection.guid_rotated").into_owned())
+                    }
+                    Stored::Keyring => (true, t!("ui.connection.guid_saved").into_owned()),
                     Stored::MemoryOnly { reason } => (false, reason),
                 });
             }
@@ -751,7 +774,7 @@ impl App {
                 match result {
                     Ok(path) => self.set_status(
                         true,
-                        format!("{} {}", super::export::text::SAVED, path.display()),
+                        format!("{} {}", t!("ui.export.saved"), path.display()),
                     ),
                     Err(e) => self.set_status(false, crate::worker::sentence(&e)),
                 }
@@ -775,12 +798,12 @@ impl App {
             if let Some(demo) = &mut self.demo {
                 demo.guid = guid;
             }
-            self.guid_note = Some((true, connection::text::GUID_ROTATED_MEMORY.to_owned()));
+            self.guid_note = Some((true, t!("ui.connection.guid_rotated_memory").into_owned()));
         } else if let Some(p) = profile.filter(|p| self.profiles.iter().any(|q| &q.name == p)) {
-            self.guid_note = Some((true, connection::text::GUID_ROTATED.to_owned()));
+            self.guid_note = Some((true, t!("ui.connection.guid_rotated").into_owned()));
             self.worker.send(Request::StoreGuid { profile: p, guid });
         } else {
-            self.guid_note = Some((true, connection::text::GUID_ROTATED_MEMORY.to_owned()));
+            self.guid_note = Some((true, t!("ui.connection.guid_rotated_memory").into_owned()));
         }
     }
 
@@ -894,6 +917,7 @@ impl eframe::App for App {
             last_profile,
             view: self.view,
             encoded: Some(self.encoded),
+            language: self.language,
         };
         eframe::set_value(storage, eframe::APP_KEY, &persisted);
     }

@@ -7,24 +7,10 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use super::app::App;
 use super::{status, theme};
 
-/// Every string this panel shows.
-pub mod text {
-    pub const HEADING: &str = "Calls";
-    pub const FILTER: &str = "Filter";
-    pub const CURRENT: &str = "Current call of the agent";
-    pub const ADDED: &str = "Added call IDs";
-    pub const ADD_LABEL: &str = "Add call IDs";
-    pub const ADD: &str = "Add";
-    pub const ADD_HINT: &str = "one or more IDs, separated by spaces, commas or new lines";
-    pub const HISTORY: &str = "Queried in this session";
-    pub const NONE_YET: &str = "Nothing queried yet.";
-    pub const REMOVE: &str = "Remove";
-}
-
 /// How a call ID is shown (the empty ID means the agent's current call).
 pub fn call_label(call_id: &str) -> String {
     if call_id.is_empty() {
-        text::CURRENT.to_owned()
+        t!("ui.calls.current").into_owned()
     } else {
         call_id.to_owned()
     }
@@ -65,9 +51,9 @@ pub fn add_calls(app: &mut App, pasted: &str) {
 
 /// Draws the list.
 pub fn show(ui: &mut egui::Ui, app: &mut App) {
-    ui.heading(text::HEADING);
+    ui.heading(t!("ui.calls.heading"));
     ui.horizontal(|ui| {
-        let l = ui.label(text::FILTER);
+        let l = ui.label(t!("ui.calls.filter"));
         ui.add(egui::TextEdit::singleline(&mut app.filter).desired_width(200.0))
             .labelled_by(l.id);
     });
@@ -76,15 +62,15 @@ pub fn show(ui: &mut egui::Ui, app: &mut App) {
     let mut query: Option<String> = None;
 
     let selected = app.selected_call.clone();
-    if matches(text::CURRENT) || filter.is_empty() {
-        let current = ui.selectable_label(selected.as_deref() == Some(""), text::CURRENT);
+    if matches(&t!("ui.calls.current")) || filter.is_empty() {
+        let current = ui.selectable_label(selected.as_deref() == Some(""), t!("ui.calls.current"));
         if current.clicked() {
             query = Some(String::new());
         }
     }
 
     ui.add_space(4.0);
-    ui.label(egui::RichText::new(text::ADDED).strong());
+    ui.label(egui::RichText::new(t!("ui.calls.added")).strong());
     let mut remove = None;
     for (i, id) in app.manual_calls.iter().enumerate() {
         let note = app.call_notes.get(id).map(String::as_str).unwrap_or("");
@@ -93,7 +79,11 @@ pub fn show(ui: &mut egui::Ui, app: &mut App) {
             continue;
         }
         ui.horizontal(|ui| {
-            if ui.small_button("x").on_hover_text(text::REMOVE).clicked() {
+            if ui
+                .small_button("x")
+                .on_hover_text(t!("ui.calls.remove"))
+                .clicked()
+            {
                 remove = Some(i);
             }
             let r = ui.selectable_label(selected.as_deref() == Some(id.as_str()), id);
@@ -109,25 +99,25 @@ pub fn show(ui: &mut egui::Ui, app: &mut App) {
         app.manual_calls.remove(i);
     }
     ui.horizontal(|ui| {
-        let l = ui.label(text::ADD_LABEL);
+        let l = ui.label(t!("ui.calls.add_label"));
         // Multi-line so a pasted column of IDs keeps its line breaks.
         ui.add(
             egui::TextEdit::multiline(&mut app.paste)
-                .hint_text(text::ADD_HINT)
+                .hint_text(t!("ui.calls.add_hint"))
                 .desired_rows(2)
                 .desired_width(150.0),
         )
         .labelled_by(l.id);
-        if ui.button(text::ADD).clicked() {
+        if ui.button(t!("ui.calls.add")).clicked() {
             let pasted = std::mem::take(&mut app.paste);
             add_calls(app, &pasted);
         }
     });
 
     ui.add_space(4.0);
-    ui.label(egui::RichText::new(text::HISTORY).strong());
+    ui.label(egui::RichText::new(t!("ui.calls.history")).strong());
     if app.history.is_empty() {
-        ui.weak(text::NONE_YET);
+        ui.weak(t!("ui.calls.none_yet"));
     }
     for entry in app.history.iter().rev() {
         let label = call_label(&entry.call_id);
@@ -138,7 +128,7 @@ pub fn show(ui: &mut egui::Ui, app: &mut App) {
             ui.weak(clock(entry.at));
             if ui
                 .selectable_label(false, &label)
-                .on_hover_text(format!("agent {}", entry.agent))
+                .on_hover_text(t!("ui.calls.agent", agent = entry.agent))
                 .clicked()
             {
                 query = Some(entry.call_id.clone());

@@ -16,82 +16,70 @@ use crate::worker::Connection;
 /// Default whole-request timeout (the CLI's default too).
 pub const DEFAULT_TIMEOUT_SECS: u64 = 15;
 
-/// Every string this panel shows.
-pub mod text {
-    pub const HEADING: &str = "Connection";
-    pub const PROFILE: &str = "Profile";
-    pub const NEW_PROFILE: &str = "(new profile)";
-    pub const NAME: &str = "Profile name";
-    pub const HOST: &str = "Host";
-    pub const PORT: &str = "Port";
-    pub const AGENT: &str = "Agent ID";
-    pub const CA_FILE: &str = "CA certificate";
-    pub const CHOOSE: &str = "Choose…";
-    pub const INSECURE: &str = "Insecure: skip certificate verification";
-    pub const TIMEOUT: &str = "Timeout (s)";
-    pub const GUID: &str = "GUID";
-    pub const SHOW: &str = "Show";
-    pub const SAVE: &str = "Save profile";
-    pub const DELETE: &str = "Delete profile";
-    pub const TEST: &str = "Test connection";
-    pub const STEP_OK: &str = "OK";
-    pub const STEP_FAILED: &str = "FAILED";
-    pub const STEP_SKIPPED: &str = "not checked";
-    pub const TESTING: &str = "Testing…";
-    pub const DEMO_CA: &str = "the demo gateway's own CA (in memory)";
-    pub const DEMO_GUID_NOTE: &str = "Demo GUID, kept in memory only.";
-    pub const GUID_LOADING: &str = "Reading the GUID from the keyring…";
-    pub const GUID_FROM_KEYRING: &str = "GUID read from the system keyring.";
-    pub const GUID_NONE: &str = "No GUID stored for this profile yet: paste it and save.";
-    pub const GUID_SAVED: &str = "GUID saved in the system keyring.";
-    pub const GUID_ROTATED: &str =
-        "The gateway issued a new GUID (Set-GUID); it replaces the old one in the keyring.";
-    pub const GUID_ROTATED_MEMORY: &str =
-        "The gateway issued a new GUID (Set-GUID); it is used from now on (kept in memory only).";
-    pub const KEYRING_OK: &str = "GUIDs are stored in the system keyring";
-    pub const KEYRING_CHECKING: &str = "Checking the system keyring…";
-    pub const KEYRING_NONE: &str = "No system keyring";
-    pub const HOST_MISSING: &str = "Enter the gateway host name or IP address.";
-    pub const PORT_BAD: &str =
-        "The port must be a number from 1 to 65535 (the gateway's default is 8043).";
-    pub const TIMEOUT_BAD: &str = "The timeout must be a whole number of seconds from 1 to 3600.";
-    pub const GUID_MISSING: &str = "Enter the GUID (from the agent's sign-in) before querying.";
-}
-
 /// Draws the form.
 pub fn show(ui: &mut egui::Ui, app: &mut App) {
-    ui.heading(text::HEADING);
+    ui.heading(t!("ui.connection.heading"));
     profile_picker(ui, app);
     let form_enabled = !app.form.demo;
     egui::Grid::new("conn-grid")
         .num_columns(2)
         .spacing([8.0, 6.0])
         .show(ui, |ui| {
-            field(ui, text::NAME, &mut app.form.name, form_enabled, false);
-            field(ui, text::HOST, &mut app.form.host, form_enabled, false);
-            field(ui, text::PORT, &mut app.form.port, form_enabled, false);
-            field(ui, text::AGENT, &mut app.form.agent, form_enabled, false);
+            field(
+                ui,
+                &t!("ui.connection.name"),
+                &mut app.form.name,
+                form_enabled,
+                false,
+            );
+            field(
+                ui,
+                &t!("ui.connection.host"),
+                &mut app.form.host,
+                form_enabled,
+                false,
+            );
+            field(
+                ui,
+                &t!("ui.connection.port"),
+                &mut app.form.port,
+                form_enabled,
+                false,
+            );
+            field(
+                ui,
+                &t!("ui.connection.agent"),
+                &mut app.form.agent,
+                form_enabled,
+                false,
+            );
             // The row exists only while there is something to say, so the form stays compact.
             if let Some(problem) = agent_problem(&app.form.agent) {
                 ui.label("");
                 ui.colored_label(theme::error_color(ui), problem);
                 ui.end_row();
             }
-            let ca = ui.label(text::CA_FILE);
+            let ca = ui.label(t!("ui.connection.ca_file"));
             ui.horizontal(|ui| {
                 if app.form.demo {
-                    ui.label(RichText::new(text::DEMO_CA).italics());
+                    ui.label(RichText::new(t!("ui.connection.demo_ca")).italics());
                 } else {
                     ui.add(TextEdit::singleline(&mut app.form.ca_file).desired_width(150.0))
                         .labelled_by(ca.id);
-                    if ui.button(text::CHOOSE).clicked() {
+                    if ui.button(t!("ui.connection.choose")).clicked() {
                         app.worker.send(crate::worker::Request::ChooseCaFile);
                     }
                 }
             });
             ui.end_row();
-            field(ui, text::TIMEOUT, &mut app.form.timeout, true, false);
-            let g = ui.label(text::GUID);
+            field(
+                ui,
+                &t!("ui.connection.timeout"),
+                &mut app.form.timeout,
+                true,
+                false,
+            );
+            let g = ui.label(t!("ui.connection.guid"));
             ui.horizontal(|ui| {
                 let show = app.form.show_guid;
                 ui.add_enabled(
@@ -101,13 +89,13 @@ pub fn show(ui: &mut egui::Ui, app: &mut App) {
                         .desired_width(170.0),
                 )
                 .labelled_by(g.id);
-                ui.checkbox(&mut app.form.show_guid, text::SHOW);
+                ui.checkbox(&mut app.form.show_guid, t!("ui.connection.show"));
             });
             ui.end_row();
         });
     ui.add_enabled(
         !app.form.demo,
-        egui::Checkbox::new(&mut app.form.insecure, text::INSECURE),
+        egui::Checkbox::new(&mut app.form.insecure, t!("ui.connection.insecure")),
     );
     if app.form.insecure {
         theme::insecure_badge(ui);
@@ -123,7 +111,7 @@ pub fn show(ui: &mut egui::Ui, app: &mut App) {
     keyring_line(ui, app);
     ui.horizontal_wrapped(|ui| {
         if ui
-            .add_enabled(!app.form.demo, egui::Button::new(text::SAVE))
+            .add_enabled(!app.form.demo, egui::Button::new(t!("ui.connection.save")))
             .clicked()
         {
             app.save_profile();
@@ -135,7 +123,7 @@ pub fn show(ui: &mut egui::Ui, app: &mut App) {
         if ui
             .add_enabled(
                 can_delete && !app.form.demo,
-                egui::Button::new(text::DELETE),
+                egui::Button::new(t!("ui.connection.delete")),
             )
             .clicked()
         {
@@ -144,8 +132,8 @@ pub fn show(ui: &mut egui::Ui, app: &mut App) {
         let testing = app.test.as_ref().is_some_and(|t| t.1.is_none());
         if testing {
             ui.add(egui::Spinner::new());
-            ui.label(text::TESTING);
-        } else if ui.button(text::TEST).clicked() {
+            ui.label(t!("ui.connection.testing"));
+        } else if ui.button(t!("ui.connection.test")).clicked() {
             app.test_connection();
         }
     });
@@ -155,12 +143,18 @@ pub fn show(ui: &mut egui::Ui, app: &mut App) {
     if let Some((_, Some(steps))) = &app.test {
         for step in steps {
             let (mark, color) = match step.ok {
-                Some(true) => (text::STEP_OK, theme::ok_color(ui)),
-                Some(false) => (text::STEP_FAILED, theme::error_color(ui)),
-                None => (text::STEP_SKIPPED, ui.visuals().weak_text_color()),
+                Some(true) => (t!("ui.connection.step_ok"), theme::ok_color(ui)),
+                Some(false) => (t!("ui.connection.step_failed"), theme::error_color(ui)),
+                None => (
+                    t!("ui.connection.step_skipped"),
+                    ui.visuals().weak_text_color(),
+                ),
             };
             ui.horizontal_wrapped(|ui| {
-                ui.colored_label(color, format!("{mark} {}", step.what));
+                ui.colored_label(
+                    color,
+                    format!("{mark} {}", t!(format!("test.step.{}", step.what))),
+                );
                 ui.label(&step.detail);
             });
         }
@@ -183,10 +177,10 @@ fn profile_picker(ui: &mut egui::Ui, app: &mut App) {
     let current = app
         .selected_profile
         .clone()
-        .unwrap_or_else(|| text::NEW_PROFILE.to_owned());
+        .unwrap_or_else(|| t!("ui.connection.new_profile").into_owned());
     let mut choice: Option<Option<String>> = None;
     ui.horizontal(|ui| {
-        let l = ui.label(text::PROFILE);
+        let l = ui.label(t!("ui.connection.profile"));
         egui::ComboBox::from_id_salt("profile-combo")
             .selected_text(current.as_str())
             .width(200.0)
@@ -204,7 +198,10 @@ fn profile_picker(ui: &mut egui::Ui, app: &mut App) {
                     }
                 }
                 if ui
-                    .selectable_label(app.selected_profile.is_none(), text::NEW_PROFILE)
+                    .selectable_label(
+                        app.selected_profile.is_none(),
+                        t!("ui.connection.new_profile"),
+                    )
                     .clicked()
                 {
                     choice = Some(None);
@@ -236,15 +233,15 @@ fn keyring_line(ui: &mut egui::Ui, app: &App) {
     }
     match &app.keyring {
         None => {
-            ui.weak(text::KEYRING_CHECKING);
+            ui.weak(t!("ui.connection.keyring_checking"));
         }
         Some(KeyringStatus::Available { .. }) => {
-            ui.weak(text::KEYRING_OK);
+            ui.weak(t!("ui.connection.keyring_ok"));
         }
         Some(KeyringStatus::Unavailable { reason }) => {
             ui.colored_label(
                 theme::warn_color(ui),
-                format!("{}: {reason}", text::KEYRING_NONE),
+                format!("{}: {reason}", t!("ui.connection.keyring_none")),
             );
         }
     }
@@ -291,7 +288,7 @@ pub fn connection_from_form(
 ) -> Result<Connection, String> {
     let host = form.host.trim();
     if host.is_empty() {
-        return Err(text::HOST_MISSING.to_owned());
+        return Err(t!("ui.connection.host_missing").into_owned());
     }
     let port = parse_port(&form.port)?;
     if form.agent.trim().is_empty() {
@@ -306,10 +303,12 @@ pub fn connection_from_form(
         .parse::<u64>()
         .ok()
         .filter(|s| (1..=3600).contains(s))
-        .ok_or_else(|| text::TIMEOUT_BAD.to_owned())?;
+        .ok_or_else(|| t!("ui.connection.timeout_bad").into_owned())?;
     let guid = match Guid::new(&form.guid) {
         Ok(g) => g,
-        Err(crate::secret::GuidError::Empty) => return Err(text::GUID_MISSING.to_owned()),
+        Err(crate::secret::GuidError::Empty) => {
+            return Err(t!("ui.connection.guid_missing").into_owned());
+        }
         Err(e) => return Err(e.to_string()),
     };
     Ok(Connection {
@@ -332,5 +331,5 @@ fn parse_port(s: &str) -> Result<u16, String> {
         .parse::<u16>()
         .ok()
         .filter(|p| *p != 0)
-        .ok_or_else(|| text::PORT_BAD.to_owned())
+        .ok_or_else(|| t!("ui.connection.port_bad").into_owned())
 }

@@ -3,16 +3,6 @@
 
 use crate::worker::{ExportKind, Inspection};
 
-/// Every string the export menu shows.
-pub mod text {
-    pub const MENU: &str = "Export";
-    pub const RAW: &str = "Raw response…";
-    pub const DECODED: &str = "Decoded data…";
-    pub const REPORT: &str = "JSON report…";
-    pub const SAVED: &str = "Saved";
-    pub const NOTHING: &str = "Nothing to export yet: query a call first.";
-}
-
 /// A file name that says what the file holds.
 pub fn suggested_name(i: &Inspection, kind: ExportKind) -> String {
     let call: String = if i.spec_summary.call_id.is_empty() {
@@ -43,19 +33,19 @@ pub fn menu(ui: &mut egui::Ui, app: &mut super::App) {
     let has_decoded = app.inspection().is_some_and(|i| i.decoded.is_some());
     let enabled = app.inspection().is_some();
     ui.add_enabled_ui(enabled, |ui| {
-        ui.menu_button(text::MENU, |ui| {
-            if ui.button(text::RAW).clicked() {
+        ui.menu_button(t!("ui.export.menu"), |ui| {
+            if ui.button(t!("ui.export.raw")).clicked() {
                 app.export_with_dialog(ExportKind::Raw);
                 ui.close();
             }
             if ui
-                .add_enabled(has_decoded, egui::Button::new(text::DECODED))
+                .add_enabled(has_decoded, egui::Button::new(t!("ui.export.decoded")))
                 .clicked()
             {
                 app.export_with_dialog(ExportKind::Decoded);
                 ui.close();
             }
-            if ui.button(text::REPORT).clicked() {
+            if ui.button(t!("ui.export.report")).clicked() {
                 app.export_with_dialog(ExportKind::Report);
                 ui.close();
             }

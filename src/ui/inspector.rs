@@ -10,45 +10,6 @@ use super::text_view::{self, Marks};
 use super::{calls, export, theme};
 use crate::worker::{Inspection, StructureView, TextRows};
 
-/// Every string the inspector shows.
-pub mod text {
-    pub const QUERY: &str = "Query";
-    pub const QUERY_HINT: &str = "Query the selected call (Ctrl+Enter)";
-    pub const CANCEL: &str = "Cancel";
-    pub const CANCEL_HINT: &str = "Stop waiting for the gateway (Esc)";
-    pub const CANCELLED: &str = "Query cancelled.";
-    pub const NO_REPLY: &str = "no reply";
-    pub const ENCODED: &str = "Base64 (isEncodeResult=true)";
-    pub const RAW: &str = "Raw";
-    pub const DECODED: &str = "Decoded";
-    pub const STRUCTURE: &str = "Structure";
-    pub const HEX: &str = "Hex";
-    pub const CHARSET: &str = "Charset";
-    pub const AUTO: &str = "Auto-detect";
-    pub const FIND: &str = "Find";
-    pub const FIND_FIELD: &str = "Find in view";
-    pub const FIND_HINT: &str = "Find in view (Ctrl+F)";
-    pub const NEXT: &str = "Next";
-    pub const PREV: &str = "Previous";
-    pub const NO_MATCH: &str = "no match";
-    pub const COPY: &str = "Copy";
-    pub const COPY_HINT: &str = "Copy the whole view";
-    pub const COPY_CMD: &str = "Copy as command";
-    pub const COPY_CMD_HINT: &str =
-        "A calldata-inspector query line and a curl line, with Guid: ***";
-    pub const COPIED: &str = "Copied to the clipboard.";
-    pub const IDLE: &str =
-        "Choose a call on the left, or press Query (Ctrl+Enter) for the agent's current call.";
-    pub const QUERYING: &str = "Querying";
-    pub const NO_DECODED: &str =
-        "No decoded data for this reply (see the message above and the Raw view).";
-    pub const NO_STRUCTURE: &str = "No structure recognised: the data is plain text (see Decoded).";
-    pub const KEY: &str = "Key";
-    pub const VALUE: &str = "Value";
-    pub const CHARSET_ERRORS: &str = "some bytes are not valid in this charset (shown as �)";
-    pub const BASE64: &str = "Base64";
-}
-
 /// The text the current view shows (for find and copy); None for Hex and non-text views.
 pub fn view_text(app: &App) -> Option<Arc<TextRows>> {
     let i = app.inspection()?;
@@ -73,7 +34,7 @@ pub fn show(ui: &mut egui::Ui, app: &mut App) {
     ui.separator();
     match app.state.clone() {
         InspectorState::Idle => {
-            ui.weak(text::IDLE);
+            ui.weak(t!("ui.inspector.idle"));
         }
         InspectorState::Running {
             summary, started, ..
@@ -82,7 +43,7 @@ pub fn show(ui: &mut egui::Ui, app: &mut App) {
                 ui.add(egui::Spinner::new());
                 ui.label(format!(
                     "{} {} … {:.1} s",
-                    text::QUERYING,
+                    t!("ui.inspector.querying"),
                     calls::call_label(&summary.call_id),
                     started.elapsed().as_secs_f32()
                 ));
@@ -115,26 +76,26 @@ fn toolbar(ui: &mut egui::Ui, app: &mut App) {
         if app.is_running() {
             ui.add(egui::Spinner::new());
             if ui
-                .button(text::CANCEL)
-                .on_hover_text(text::CANCEL_HINT)
+                .button(t!("ui.inspector.cancel"))
+                .on_hover_text(t!("ui.inspector.cancel_hint"))
                 .clicked()
             {
                 app.cancel();
             }
         } else if ui
-            .button(RichText::new(text::QUERY).strong())
-            .on_hover_text(text::QUERY_HINT)
+            .button(RichText::new(t!("ui.inspector.query")).strong())
+            .on_hover_text(t!("ui.inspector.query_hint"))
             .clicked()
         {
             app.query_selected();
         }
-        ui.checkbox(&mut app.encoded, text::ENCODED);
+        ui.checkbox(&mut app.encoded, t!("ui.inspector.encoded"));
         ui.separator();
         for (v, label) in [
-            (View::Raw, text::RAW),
-            (View::Decoded, text::DECODED),
-            (View::Structure, text::STRUCTURE),
-            (View::Hex, text::HEX),
+            (View::Raw, t!("ui.inspector.raw")),
+            (View::Decoded, t!("ui.inspector.decoded")),
+            (View::Structure, t!("ui.inspector.structure")),
+            (View::Hex, t!("ui.inspector.hex")),
         ] {
             if ui.selectable_label(app.view == v, label).clicked() && app.view != v {
                 app.view = v;
@@ -145,8 +106,8 @@ fn toolbar(ui: &mut egui::Ui, app: &mut App) {
         charset_picker(ui, app);
         ui.separator();
         if ui
-            .button(text::FIND)
-            .on_hover_text(text::FIND_HINT)
+            .button(t!("ui.inspector.find"))
+            .on_hover_text(t!("ui.inspector.find_hint"))
             .clicked()
         {
             app.find.open = !app.find.open;
@@ -154,23 +115,26 @@ fn toolbar(ui: &mut egui::Ui, app: &mut App) {
         }
         let copy_text = view_text(app);
         if ui
-            .add_enabled(copy_text.is_some(), egui::Button::new(text::COPY))
-            .on_hover_text(text::COPY_HINT)
+            .add_enabled(
+                copy_text.is_some(),
+                egui::Button::new(t!("ui.inspector.copy")),
+            )
+            .on_hover_text(t!("ui.inspector.copy_hint"))
             .clicked()
             && let Some(t) = copy_text
         {
             ui.ctx().copy_text(t.text.clone());
-            app.set_status(true, text::COPIED.to_owned());
+            app.set_status(true, t!("ui.inspector.copied").into_owned());
         }
         if ui
-            .button(text::COPY_CMD)
-            .on_hover_text(text::COPY_CMD_HINT)
+            .button(t!("ui.inspector.copy_cmd"))
+            .on_hover_text(t!("ui.inspector.copy_cmd_hint"))
             .clicked()
         {
             match command_lines(app) {
                 Ok(cmd) => {
                     ui.ctx().copy_text(cmd);
-                    app.set_status(true, text::COPIED.to_owned());
+                    app.set_status(true, t!("ui.inspector.copied").into_owned());
                 }
                 Err(e) => app.set_status(false, e),
             }
@@ -180,14 +144,17 @@ fn toolbar(ui: &mut egui::Ui, app: &mut App) {
 }
 
 fn charset_picker(ui: &mut egui::Ui, app: &mut App) {
-    let current = app.charset.map_or(text::AUTO, |e| e.name());
+    let current = app.charset.map_or_else(
+        || t!("ui.inspector.auto").into_owned(),
+        |e| e.name().to_owned(),
+    );
     let mut pick: Option<Option<&'static encoding_rs::Encoding>> = None;
-    let l = ui.label(text::CHARSET);
+    let l = ui.label(t!("ui.inspector.charset"));
     egui::ComboBox::from_id_salt("charset")
         .selected_text(current)
         .show_ui(ui, |ui| {
             if ui
-                .selectable_label(app.charset.is_none(), text::AUTO)
+                .selectable_label(app.charset.is_none(), t!("ui.inspector.auto"))
                 .clicked()
             {
                 pick = Some(None);
@@ -210,7 +177,7 @@ fn charset_picker(ui: &mut egui::Ui, app: &mut App) {
 
 fn find_bar(ui: &mut egui::Ui, app: &mut App) {
     ui.horizontal(|ui| {
-        let l = ui.label(text::FIND_FIELD);
+        let l = ui.label(t!("ui.inspector.find_field"));
         let r = ui
             .add(egui::TextEdit::singleline(&mut app.find.needle).desired_width(220.0))
             .labelled_by(l.id);
@@ -223,20 +190,20 @@ fn find_bar(ui: &mut egui::Ui, app: &mut App) {
         }
         let enter = r.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
         let n = app.find.matches.len();
-        if (ui.button(text::NEXT).clicked() || enter) && n > 0 {
+        if (ui.button(t!("ui.inspector.next")).clicked() || enter) && n > 0 {
             app.find.current = (app.find.current + 1) % n;
             app.find.scroll_to = Some(app.find.matches[app.find.current]);
             if enter {
                 r.request_focus();
             }
         }
-        if ui.button(text::PREV).clicked() && n > 0 {
+        if ui.button(t!("ui.inspector.prev")).clicked() && n > 0 {
             app.find.current = (app.find.current + n - 1) % n;
             app.find.scroll_to = Some(app.find.matches[app.find.current]);
         }
         if !app.find.needle.is_empty() && app.find.pending.is_none() {
             if n == 0 {
-                ui.colored_label(theme::warn_color(ui), text::NO_MATCH);
+                ui.colored_label(theme::warn_color(ui), t!("ui.inspector.no_match"));
             } else {
                 ui.label(format!("{}/{}", app.find.current + 1, n));
             }
@@ -268,21 +235,21 @@ fn view(ui: &mut egui::Ui, app: &mut App, i: &Arc<Inspection>) {
                 ui.horizontal_wrapped(|ui| {
                     ui.label(format!(
                         "{}: {} ({:.0}%)",
-                        text::CHARSET,
+                        t!("ui.inspector.charset"),
                         d.charset,
                         d.confidence * 100.0
                     ));
                     if let Some(v) = &d.base64 {
-                        ui.label(format!("· {}: {v}", text::BASE64));
+                        ui.label(format!("· {}: {v}", t!("ui.inspector.base64")));
                     }
                     if d.had_errors {
-                        ui.colored_label(theme::warn_color(ui), text::CHARSET_ERRORS);
+                        ui.colored_label(theme::warn_color(ui), t!("ui.inspector.charset_errors"));
                     }
                 });
                 text_view::text_rows(ui, "decoded", &d.text, m);
             }
             None => {
-                ui.weak(text::NO_DECODED);
+                ui.weak(t!("ui.inspector.no_decoded"));
             }
         },
         View::Structure => match i.decoded.as_ref().map(|d| &d.structure) {
@@ -299,14 +266,14 @@ fn view(ui: &mut egui::Ui, app: &mut App, i: &Arc<Inspection>) {
             }
             Some(StructureView::Percent(t)) => text_view::text_rows(ui, "structure", t, m),
             Some(StructureView::KeyValue { pairs, separator }) => {
-                ui.weak(format!("key=value pairs separated by '{separator}'"));
+                ui.weak(t!("ui.inspector.kv_pairs", separator = separator));
                 kv_table(ui, pairs);
             }
             Some(StructureView::Text) => {
-                ui.weak(text::NO_STRUCTURE);
+                ui.weak(t!("ui.inspector.no_structure"));
             }
             None => {
-                ui.weak(text::NO_DECODED);
+                ui.weak(t!("ui.inspector.no_decoded"));
             }
         },
         View::Hex => {
@@ -355,10 +322,10 @@ fn kv_table(ui: &mut egui::Ui, pairs: &[(String, String)]) {
         .column(Column::remainder())
         .header(h, |mut row| {
             row.col(|ui| {
-                ui.strong(text::KEY);
+                ui.strong(t!("ui.inspector.key"));
             });
             row.col(|ui| {
-                ui.strong(text::VALUE);
+                ui.strong(t!("ui.inspector.value"));
             });
         })
         .body(|body| {

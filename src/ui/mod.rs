@@ -12,6 +12,7 @@ mod connection;
 mod export;
 pub mod fonts;
 mod inspector;
+mod settings;
 mod status;
 mod text_view;
 mod theme;
@@ -28,6 +29,8 @@ pub const APP_ID: &str = "calldata-inspector";
 pub struct RunOptions {
     /// Start the embedded simulator and open a ready "Demo gateway" profile.
     pub demo: bool,
+    /// The language given with `--lang` for this run (over the window's remembered choice).
+    pub lang: Option<crate::i18n::Language>,
 }
 
 /// Opens the window and returns when it is closed.
@@ -41,7 +44,7 @@ pub fn run(opts: RunOptions) -> ExitCode {
                 Some(demo)
             }
             Err(message) => {
-                eprintln!("calldata-inspector: cannot start the demo gateway: {message}");
+                eprintln!("{}", t!("ui.demo_failed", error = message));
                 return ExitCode::from(1);
             }
         }
@@ -62,6 +65,7 @@ pub fn run(opts: RunOptions) -> ExitCode {
     };
     let config = AppConfig {
         demo,
+        lang: opts.lang,
         ..AppConfig::default()
     };
     match eframe::run_native(
@@ -71,10 +75,7 @@ pub fn run(opts: RunOptions) -> ExitCode {
     ) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!(
-                "calldata-inspector: cannot open the window: {e}. \
-                 A graphical session (X11 or Wayland) is needed; the `query` subcommand works without one."
-            );
+            eprintln!("{}", t!("ui.window_failed", error = e));
             ExitCode::from(1)
         }
     }

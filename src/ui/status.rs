@@ -4,14 +4,6 @@
 use super::app::{App, InspectorState};
 use super::theme;
 
-/// Every string the status line shows.
-pub mod text {
-    pub const READY: &str = "Ready.";
-    pub const QUERYING: &str = "Querying";
-    pub const RAW: &str = "raw";
-    pub const DECODED: &str = "decoded";
-}
-
 /// Human size: bytes, KiB, MiB.
 pub fn size(n: usize) -> String {
     const K: f64 = 1024.0;
@@ -28,12 +20,12 @@ pub fn size(n: usize) -> String {
 /// The status facts about the shown reply, one string.
 pub fn summary(app: &App) -> String {
     match &app.state {
-        InspectorState::Idle => text::READY.to_owned(),
+        InspectorState::Idle => t!("ui.status.ready").into_owned(),
         InspectorState::Running {
             summary, started, ..
         } => format!(
             "{} {} … {:.1} s",
-            text::QUERYING,
+            t!("ui.status.querying"),
             super::calls::call_label(&summary.call_id),
             started.elapsed().as_secs_f32()
         ),
@@ -47,9 +39,13 @@ pub fn summary(app: &App) -> String {
                 }
             }
             parts.push(format!("{} ms", i.elapsed.as_millis()));
-            parts.push(format!("{} {}", text::RAW, size(i.raw.len())));
+            parts.push(format!("{} {}", t!("ui.status.raw"), size(i.raw.len())));
             if let Some(d) = &i.decoded {
-                parts.push(format!("{} {}", text::DECODED, size(d.bytes.len())));
+                parts.push(format!(
+                    "{} {}",
+                    t!("ui.status.decoded"),
+                    size(d.bytes.len())
+                ));
                 parts.push(format!("{} ({:.0}%)", d.charset, d.confidence * 100.0));
             }
             parts.join(" · ")

@@ -6,15 +6,6 @@ use egui::{Color32, RichText};
 use super::app::App;
 use super::fonts::FontStatus;
 
-/// Every string the top bar shows.
-pub mod text {
-    pub const TITLE: &str = "calldata-inspector";
-    pub const DEMO: &str = "DEMO";
-    pub const DEMO_HINT: &str = "Connected to the embedded demo gateway (simulated data).";
-    pub const INSECURE: &str = "INSECURE: certificate not verified";
-    pub const NO_CJK_FONT: &str = "No Chinese font found: Chinese text may show as boxes. Install Noto Sans CJK (fonts-noto-cjk) or WenQuanYi.";
-}
-
 /// Red for errors, readable on both themes.
 pub fn error_color(ui: &egui::Ui) -> Color32 {
     ui.visuals().error_fg_color
@@ -36,12 +27,13 @@ pub fn ok_color(ui: &egui::Ui) -> Color32 {
 
 /// The persistent red "insecure" badge.
 pub fn insecure_badge(ui: &mut egui::Ui) {
-    badge(ui, text::INSECURE, Color32::from_rgb(190, 30, 30));
+    badge(ui, &t!("ui.theme.insecure"), Color32::from_rgb(190, 30, 30));
 }
 
 /// The "demo" badge.
 pub fn demo_badge(ui: &mut egui::Ui) {
-    badge(ui, text::DEMO, Color32::from_rgb(40, 110, 200)).on_hover_text(text::DEMO_HINT);
+    badge(ui, &t!("ui.theme.demo"), Color32::from_rgb(40, 110, 200))
+        .on_hover_text(t!("ui.theme.demo_hint"));
 }
 
 fn badge(ui: &mut egui::Ui, label: &str, fill: Color32) -> egui::Response {
@@ -56,13 +48,14 @@ fn badge(ui: &mut egui::Ui, label: &str, fill: Color32) -> egui::Response {
 }
 
 /// Title, badges and notices.
-pub fn top_bar(ui: &mut egui::Ui, app: &App) {
+pub fn top_bar(ui: &mut egui::Ui, app: &mut App) {
     ui.horizontal_wrapped(|ui| {
-        ui.label(RichText::new(text::TITLE).strong());
+        ui.label(RichText::new(t!("ui.theme.title")).strong());
+        super::settings::menu(ui, &mut app.language);
         super::about::button(ui);
         if app.form.demo {
             demo_badge(ui);
-            ui.weak(text::DEMO_HINT);
+            ui.weak(t!("ui.theme.demo_hint"));
         }
         if app.form.insecure && !app.form.demo {
             insecure_badge(ui);
@@ -70,7 +63,7 @@ pub fn top_bar(ui: &mut egui::Ui, app: &App) {
         if let Some(status) = &app.fonts
             && super::fonts::get(status) == FontStatus::NotFound
         {
-            ui.colored_label(warn_color(ui), text::NO_CJK_FONT);
+            ui.colored_label(warn_color(ui), t!("ui.theme.no_cjk_font"));
         }
     });
 }

@@ -191,13 +191,7 @@ pub async fn query_with(
     tokio::task::spawn_blocking(move || prepare::inspection(summary, reply, encoded, charset))
         .await
         .map(|i| (i, rotated))
-        .map_err(|_| {
-            (
-                "decoding the reply failed unexpectedly; the raw reply could not be prepared"
-                    .to_owned(),
-                started.elapsed(),
-            )
-        })
+        .map_err(|_| (t!("worker.prepare_failed").into_owned(), started.elapsed()))
 }
 
 /// Tests a connection step by step: DNS, TCP, then TLS, GUID and agent sign-in via one query.
@@ -214,17 +208,14 @@ pub async fn test_connection(conn: Connection, clients: &ClientCache) -> Vec<Tes
         Ok(Err(e)) => {
             steps.push(fail(
                 "DNS",
-                format!(
-                    "cannot resolve \"{}\": {e}. Check the host name.",
-                    conn.host
-                ),
+                t!("test.dns_failed", host = conn.host, error = e).into_owned(),
             ));
             return finish(steps);
         }
         Err(_) => {
             steps.push(fail(
                 "DNS",
-                format!("resolving \"{}\" timed out.", conn.host),
+                t!("test.dns_timeout", host = conn.host).into_owned(),
             ));
             return finish(steps);
         }
@@ -232,7 +223,7 @@ pub async fn test_connection(conn: Connection, clients: &ClientCache) -> Vec<Tes
     let list: Vec<String> = addrs.iter().map(|a| a.ip().to_string()).collect();
     steps.push(ok(
         "DNS",
-        format!("{} resolves to {}", conn.host, list.join(", ")),
+        t!("test.dns_ok", host = conn.host, addrs = list.join(", ")).into_owned(),
     ));
     let mut last_err = String::new();
     let mut connected = None;
@@ -243,15 +234,18 @@ pub async fn test_connection(conn: Connection, clients: &ClientCache) -> Vec<Tes
                 break;
             }
             Ok(Err(e)) => last_err = format!("{addr}: {e}"),
-            Err(_) => last_err = format!("{addr}: timed out"),
+            Err(_) => last_err = t!("test.tcp_addr_timeout", addr = addr).into_owned(),
         }
     }
     match connected {
-        Some(a) => steps.push(ok("TCP", format!("port {} is open on {a}", conn.port))),
+        Some(a) => steps.push(ok(
+            "TCP",
+            t!("test.tcp_ok", port = conn.port, addr = a).into_owned(),
+        )),
         None => {
             steps.push(fail(
                 "TCP",
-                format!("cannot connect ({last_err}). Check the port (gateway default 8043) and firewalls."),
+                t!("test.tcp_failed", error = last_err).into_owned(),
             ));
             return finish(steps);
         }
@@ -284,9 +278,9 @@ async fn gateway_steps(conn: Connection, clients: &ClientCache) -> Vec<TestStep>
         )],
         Ok(reply) => {
             let tls = if conn.insecure {
-                "connected, but the certificate was NOT verified (insecure)".to_owned()
+                t!("test.tls_insecure").into_owned()
             } else {
-                "the certificate is trusted".to_owned()
+                t!("test.tls_ok").into_owned()
             };
             let mut steps = vec![TestStep {
                 what: "TLS",
@@ -326,18 +320,21 @@ fn reply_steps(reply: &RawReply) -> Vec<TestStep> {
     match env.retcode.as_str() {
         "000-003" => vec![fail("GUID", explain())],
         "100-006" => vec![
-            ok("GUID", "the gateway accepted the request".to_owned()),
+            ok("GUID", t!("test.guid_accepted_request").into_owned()),
             fail("Agent", explain()),
         ],
         // Success, or no call/unknown call: the agent is signed in with this GUID.
         "0" | "100-007" => vec![
-            ok("GUID", "accepted".to_owned()),
+            ok("GUID", t!("test.guid_accepted").into_owned()),
             ok(
                 "Agent",
-                format!("agent {} is signed in", reply_agent(reply)),
+                t!("test.agent_signed_in", agent = reply_agent(reply)).into_owned(),
             ),
         ],
-        _ => vec![ok("GUID", "accepted".to_owned()), fail("Agent", explain())],
+        _ => vec![
+            ok("GUID", t!("test.guid_accepted").into_owned()),
+            fail("Agent", explain()),
+        ],
     }
 }
 
@@ -380,7 +377,7 @@ fn finish(steps: Vec<TestStep>) -> Vec<TestStep> {
                 .unwrap_or_else(|| TestStep {
                     what,
                     ok: None,
-                    detail: "not checked".to_owned(),
+                    detail: t!("test.not_checked").into_owned(),
                 })
         })
         .collect()

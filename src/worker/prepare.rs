@@ -97,18 +97,21 @@ pub fn sentence(s: &str) -> String {
 /// An engine message worded for the window: a capital first letter, and the window's field
 /// names where the message names a command-line option.
 pub fn gui_message(s: &str) -> String {
-    sentence(
-        &s.replace(
-            "pass --ca-file with the gateway's CA certificate (PEM)",
-            "choose the gateway's CA certificate (PEM) in the connection form",
-        )
-        .replace("raise --timeout", "raise the Timeout (s) field")
-        .replace(
-            "pass it via CALLDATA_GUID or --guid-stdin",
-            "paste it into the GUID field",
-        ),
-    )
+    // Each pair is a phrase of a catalogue message and its window wording, in the current
+    // language; tests/i18n.rs checks that every phrase still occurs in its message.
+    let mut text = s.to_owned();
+    for (cli, window) in GUI_PHRASES {
+        text = text.replace(&*t!(cli), &t!(window));
+    }
+    sentence(&text)
 }
+
+/// Catalogue keys of (command-line phrase, window phrase) pairs [`gui_message`] swaps.
+pub const GUI_PHRASES: [(&str, &str); 3] = [
+    ("gui_phrase.ca_file.cli", "gui_phrase.ca_file.window"),
+    ("gui_phrase.timeout.cli", "gui_phrase.timeout.window"),
+    ("gui_phrase.guid.cli", "gui_phrase.guid.window"),
+];
 
 /// Everything the views need from one reply. The raw body is always kept, whatever fails
 /// later (HTTP status, envelope, retcode, Base64, charset), so the Raw view can show it.
@@ -163,7 +166,7 @@ pub fn inspection(
     let retcode_meaning = retcode_code
         .as_deref()
         .and_then(retcode::describe)
-        .map(|i| i.meaning.to_owned());
+        .map(|i| i.meaning());
     let report = report_bytes(
         ReportFacts {
             summary: &summary,

@@ -33,6 +33,7 @@ impl Fixture {
             profiles: Some(ProfileStore::in_dir(self.dir.path())),
             keystore: KeystoreSource::Given(self.keystore.clone()),
             load_system_font: false,
+            lang: None,
         }
     }
 
