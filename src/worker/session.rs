@@ -476,3 +476,34 @@ async fn list_calls_inner(
     }
     Ok(out)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn conn(guid: &str) -> Connection {
+        let mut c = crate::worker::engine::tests::conn(8043, 5);
+        c.guid = Guid::new(guid).unwrap();
+        c
+    }
+
+    #[test]
+    fn stale_copies_get_the_live_guid_and_a_fresh_paste_starts_over() {
+        let k = Keeper::default();
+        assert_eq!(k.guid_for(&conn("a")).expose(), "a");
+        // A pasted session: adopting is silent (no status) but sticks for later requests.
+        assert!(k.adopt(&conn("a"), Guid::new("b").unwrap()).is_none());
+        assert_eq!(k.guid_for(&conn("a")).expose(), "b");
+        assert_eq!(k.guid_for(&conn("b")).expose(), "b");
+        // The user pastes a GUID this session never had: it replaces the adopted one.
+        assert_eq!(k.guid_for(&conn("z")).expose(), "z");
+        assert_eq!(k.guid_for(&conn("a")).expose(), "a");
+        // Another port is another session.
+        let mut other = conn("q");
+        other.port = 9443;
+        assert_eq!(k.guid_for(&other).expose(), "q");
+        assert_eq!(k.guid_for(&conn("z")).expose(), "z");
+        // Only sessions signed in here are ever marked lost.
+        assert!(k.mark_lost(&conn("z"), "gone".into()).is_none());
+    }
+}
