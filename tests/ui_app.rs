@@ -6,5 +6,6 @@ mod ui_app {
     mod form;
     mod live;
     mod screenshot;
+    mod session;
     mod views;
 }

@@ -6,9 +6,9 @@ use std::time::{Duration, Instant, SystemTime};
 
 use serde::{Deserialize, Serialize};
 
-use super::{calls, connection, fonts, inspector, status, theme};
+use super::{calls, connection, fonts, inspector, live_calls, session, status, theme};
 use crate::keystore::{KeyringStatus, Keystore, Stored};
-use crate::profiles::{Profile, ProfileStore};
+use crate::profiles::{AuthMode, Profile, ProfileStore};
 use crate::secret::Guid;
 use crate::simulator::{SimConfig, SimulatorThread, data};
 use crate::worker::{
@@ -173,6 +173,10 @@ pub struct Form {
     pub show_guid: bool,
     /// This is the demo profile (trusts exactly the simulator's CA).
     pub demo: bool,
+    /// Paste a GUID or sign in a dedicated agent account.
+    pub auth: AuthMode,
+    /// Phone number for signing in, as typed (optional).
+    pub phone: String,
 }
 
 impl Form {
@@ -251,6 +255,12 @@ pub struct App {
     /// A query to send once the CJK font search is over (the demo's first query), so the
     /// first data a new user sees is never drawn as boxes.
     pub(crate) first_query: Option<String>,
+    /// Sign-in, sign-out and session reports (issue 5).
+    pub(crate) session: session::SessionUi,
+    /// Calls listed by the gateway.
+    pub(crate) live: live_calls::LiveCalls,
+    /// Requests held back by the per-agent rate limit.
+    pub(crate) waiting: status::Waiting,
     /// The language chosen in Settings (`None` = the system's), remembered across runs.
     pub(crate) language: Option<crate::i18n::Language>,
 }
@@ -317,6 +327,9 @@ impl App {
             exports: Vec::new(),
             pending_redecode: None,
             first_query: None,
+            session: session::SessionUi::default(),
+            live: live_calls::LiveCalls::default(),
+            waiting: status::Waiting::default(),
             language: persisted.language,
         };
         app.worker.send(Request::KeyringStatus);
@@ -363,6 +376,8 @@ impl App {
             guid: demo.guid.expose().to_owned(),
             show_guid: false,
             demo: true,
+            auth: AuthMode::PastedGuid,
+            phone: String::new(),
         };
         self.selected_profile = Some(DEMO_PROFILE.to_owned());
         self.guid_note = Some((true, t!("ui.connection.demo_guid_note").into_owned()));
@@ -391,6 +406,8 @@ impl App {
             guid: String::new(),
             show_guid: false,
             demo: false,
+            auth: p.auth,
+            phone: p.phone.unwrap_or_default(),
         };
         self.selected_profile = Some(p.name.clone());
         self.guid_note = Some((true, t!("ui.connection.guid_loading").into_owned()));
@@ -462,6 +479,9 @@ impl App {
         } else {
             None
         };
+        if self.form.auth == AuthMode::SignIn && self.form.guid.trim().is_empty() {
+            return Err(t!("session.sign_in_first").into_owned());
+        }
         connection::connection_from_form(&self.form, ca_pem)
     }
 
@@ -622,6 +642,32 @@ impl App {
         self.status_message.as_ref()
     }
 
+    /// The session facts the status line shows for the form's profile (None: no session).
+    pub fn session_line(&self) -> Option<String> {
+        session::state_line(self)
+    }
+
+    /// Whether a password is held anywhere in the window (typed, or during a sign-in).
+    pub fn session_holds_password(&self) -> bool {
+        self.session.holds_password()
+    }
+
+    /// Whether the forced sign-in question (100-002) is waiting for the user.
+    pub fn session_conflict_pending(&self) -> bool {
+        self.session.conflict_pending()
+    }
+
+    /// The calls the gateway listed.
+    pub fn live_calls(&self) -> &live_calls::LiveCalls {
+        &self.live
+    }
+
+    /// Signs out every session this window signed in, waiting at most `limit` for the gateway
+    /// (done when the window closes).
+    pub fn sign_out_all(&mut self, limit: Duration) {
+        session::sign_out_all(self, limit);
+    }
+
     /// The note under the GUID field (keyring outcome), if any.
     pub fn guid_note_text(&self) -> Option<String> {
         self.guid_note.as_ref().map(|(_, t)| t.clone())
@@ -769,6 +815,13 @@ impl App {
                     self.form.ca_file = p.display().to_string();
                 }
             }
+            ev @ (Event::SignedIn { .. }
+            | Event::SignInConflict { .. }
+            | Event::SignInFailed { .. }
+            | Event::SignedOut { .. }
+            | Event::Session(_)) => session::on_event(self, ev),
+            ev @ Event::CallsListed { .. } => live_calls::on_event(self, ev),
+            Event::Waiting { id, until } => self.waiting.hold(id, until),
             Event::Exported { id, result } => {
                 self.exports.retain(|(e, _)| *e != id);
                 match result {
@@ -902,10 +955,26 @@ impl eframe::App for App {
             });
         egui::CentralPanel::default().show(ui, |ui| inspector::show(ui, self));
         super::about::window(&ctx);
-        if self.is_running() || self.test.as_ref().is_some_and(|t| t.1.is_none()) {
+        session::conflict_modal(&ctx, self);
+        if self.is_running()
+            || self.test.as_ref().is_some_and(|t| t.1.is_none())
+            || self.waiting.longest().is_some()
+        {
             // Keeps the spinner and elapsed time moving; events wake the UI on their own.
             ctx.request_repaint_after(Duration::from_millis(100));
         }
+        if let Some(next) = live_calls::tick(self) {
+            ctx.request_repaint_after(next);
+        }
+        if session::ticking(self) {
+            // The GUID age and last-poll time in the status line count in seconds.
+            ctx.request_repaint_after(Duration::from_secs(1));
+        }
+    }
+
+    fn on_exit(&mut self) {
+        // An agent account signed in from here must not stay signed in on the gateway.
+        session::sign_out_all(self, Duration::from_secs(5));
     }
 
     fn save(&mut self, storage: &mut dyn eframe::Storage) {

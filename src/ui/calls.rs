@@ -1,6 +1,6 @@
 //! The call list: the agent's current call, call IDs added by hand or pasted, and every call
 //! queried in this run (time, retcode, size), with a filter. Selecting a call queries it.
-//! (Calls fetched live from the gateway will join as another section.)
+//! Calls listed by the gateway itself are a section of their own (`live_calls`).
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
@@ -68,6 +68,8 @@ pub fn show(ui: &mut egui::Ui, app: &mut App) {
             query = Some(String::new());
         }
     }
+
+    super::live_calls::show(ui, app);
 
     ui.add_space(4.0);
     ui.label(egui::RichText::new(t!("ui.calls.added")).strong());

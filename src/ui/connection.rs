@@ -9,7 +9,7 @@ use egui::{RichText, TextEdit};
 use super::app::{App, DEMO_PROFILE, Form};
 use super::theme;
 use crate::keystore::KeyringStatus;
-use crate::profiles::Profile;
+use crate::profiles::{AuthMode, Profile};
 use crate::secret::Guid;
 use crate::worker::Connection;
 
@@ -79,6 +79,11 @@ pub fn show(ui: &mut egui::Ui, app: &mut App) {
                 true,
                 false,
             );
+            super::session::auth_row(ui, app);
+            if app.form.auth == AuthMode::SignIn {
+                super::session::sign_in_rows(ui, app);
+                return;
+            }
             let g = ui.label(t!("ui.connection.guid"));
             ui.horizontal(|ui| {
                 let show = app.form.show_guid;
@@ -93,6 +98,7 @@ pub fn show(ui: &mut egui::Ui, app: &mut App) {
             });
             ui.end_row();
         });
+    super::session::show(ui, app);
     ui.add_enabled(
         !app.form.demo,
         egui::Checkbox::new(&mut app.form.insecure, t!("ui.connection.insecure")),
@@ -100,7 +106,10 @@ pub fn show(ui: &mut egui::Ui, app: &mut App) {
     if app.form.insecure {
         theme::insecure_badge(ui);
     }
-    if let Some((ok, note)) = &app.guid_note {
+    // Keyring notes speak of a pasted GUID; a sign-in profile has its own notes.
+    if app.form.auth == AuthMode::PastedGuid
+        && let Some((ok, note)) = &app.guid_note
+    {
         let color = if *ok {
             ui.visuals().weak_text_color()
         } else {
@@ -278,6 +287,9 @@ pub fn profile_from_form(form: &Form) -> Result<Profile, String> {
             .filter(|s| !s.is_empty())
             .map(PathBuf::from),
         insecure: form.insecure,
+        auth: form.auth,
+        phone: Some(form.phone.trim().to_owned()).filter(|p| !p.is_empty()),
+        ..Profile::default()
     })
 }
 

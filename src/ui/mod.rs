@@ -12,12 +12,15 @@ mod connection;
 mod export;
 pub mod fonts;
 mod inspector;
+mod live_calls;
 mod settings;
+mod session;
 mod status;
 mod text_view;
 mod theme;
 
 pub use app::{App, AppConfig, DemoGateway, InspectorState, View};
+pub use live_calls::LiveCalls;
 
 use std::process::ExitCode;
 

@@ -1,8 +1,41 @@
 //! The status line: HTTP status, retcode and its meaning, elapsed time, sizes, charset,
 //! and the outcome of the last action (e.g. the saved file's path).
 
+use std::collections::HashMap;
+use std::time::{Duration, Instant};
+
 use super::app::{App, InspectorState};
 use super::theme;
+use crate::worker::RequestId;
+
+/// Requests the worker holds back for the gateway's per-agent rate limit, with when each may
+/// go; shown as waiting (not as an error) until then.
+#[derive(Debug, Default)]
+pub struct Waiting(HashMap<RequestId, Instant>);
+
+impl Waiting {
+    /// Notes that request `id` waits `until` before it is sent.
+    pub fn hold(&mut self, id: RequestId, until: Duration) {
+        self.0.insert(id, Instant::now() + until);
+        self.0.retain(|_, at| *at > Instant::now());
+    }
+
+    /// How long request `id` still waits (None: not waiting).
+    pub fn left(&self, id: Option<RequestId>) -> Option<Duration> {
+        let at = self.0.get(&id?)?;
+        Some(at.saturating_duration_since(Instant::now())).filter(|d| !d.is_zero())
+    }
+
+    /// The longest wait of any held request (None: nothing waits).
+    pub fn longest(&self) -> Option<Duration> {
+        let now = Instant::now();
+        self.0
+            .values()
+            .map(|at| at.saturating_duration_since(now))
+            .filter(|d| !d.is_zero())
+            .max()
+    }
+}
 
 /// Human size: bytes, KiB, MiB.
 pub fn size(n: usize) -> String {
@@ -57,6 +90,20 @@ pub fn summary(app: &App) -> String {
 pub fn show(ui: &mut egui::Ui, app: &App) {
     ui.horizontal_wrapped(|ui| {
         ui.label(summary(app));
+        if let Some(left) = app.waiting.longest() {
+            ui.separator();
+            ui.colored_label(
+                theme::warn_color(ui),
+                t!(
+                    "session.waiting",
+                    secs = format!("{:.1}", left.as_secs_f32())
+                ),
+            );
+        }
+        if let Some(session) = super::session::state_line(app) {
+            ui.separator();
+            ui.label(session);
+        }
         if let Some((ok, msg)) = &app.status_message {
             ui.separator();
             let color = if *ok {

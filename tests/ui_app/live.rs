@@ -75,12 +75,15 @@ fn shown_error(h: &Harness<'static, App>) -> String {
     message
 }
 
-/// Clicks the call `id` in the call list (the first entry with that label).
+/// Clicks the call `id` in the call list (the first entry with that label), scrolled into view
+/// first: the left panel is taller than the window.
 fn click_call(h: &mut Harness<'static, App>, id: &str) {
     h.query_all_by_label(id)
         .next()
         .unwrap_or_else(|| panic!("call {id} not listed"))
-        .click();
+        .scroll_to_me();
+    settle(h);
+    h.query_all_by_label(id).next().unwrap().click();
     settle(h);
 }
 
