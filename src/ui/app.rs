@@ -945,6 +945,11 @@ impl eframe::App for App {
             .resizable(true)
             .default_size(330.0)
             .show(ui, |ui| {
+        // Chinese labels drawn before the CJK font is in would be boxes: show nothing for the
+        // few frames the search takes (it repaints when done).
+        if !font_ready && crate::i18n::current() == crate::i18n::Language::SimplifiedChinese {
+            return;
+        }
                 egui::ScrollArea::vertical()
                     .id_salt("left-scroll")
                     .show(ui, |ui| {
