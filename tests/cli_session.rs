@@ -325,3 +325,28 @@ fn binary_chain_with_a_real_keyring() {
     assert_eq!(out.status.code(), Some(0), "{out:?}");
     assert!(!f.sim.is_signed_in(SUPERVISOR_AGENT));
 }
+
+#[test]
+fn profile_add_makes_a_sign_in_profile_with_a_phone() {
+    let f = Fixture::new();
+    let out = f.binary(
+        &[
+            "profile",
+            "add",
+            "desk",
+            "--host",
+            "gw.example",
+            "--agent",
+            "1002",
+            "--sign-in",
+            "--phone",
+            " 6001 ",
+        ],
+        "",
+    );
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    let p = f.profiles.get("desk").unwrap();
+    assert_eq!(p.auth, calldata_inspector::profiles::AuthMode::SignIn);
+    assert_eq!(p.phone.as_deref(), Some("6001"));
+    assert_eq!(f.profiles.get("sup").unwrap().phone, None);
+}

@@ -46,6 +46,12 @@ pub struct AddArgs {
     /// Read the GUID from standard input and store it in the OS keyring.
     #[arg(long)]
     pub guid_stdin: bool,
+    /// A dedicated account this tool signs in itself (`signin`) instead of a pasted GUID.
+    #[arg(long)]
+    pub sign_in: bool,
+    /// Phone number sent at sign-in, for sites that need one.
+    #[arg(long, value_name = "NUMBER")]
+    pub phone: Option<String>,
 }
 
 /// Runs a profile subcommand against the platform config dir and keyring.
@@ -188,6 +194,12 @@ fn add(
         agent: agent.to_owned(),
         ca_file: a.ca_file,
         insecure: a.insecure,
+        auth: if a.sign_in {
+            crate::profiles::AuthMode::SignIn
+        } else {
+            crate::profiles::AuthMode::PastedGuid
+        },
+        phone: a.phone.map(|p| p.trim().to_owned()).filter(|p| !p.is_empty()),
         ..Profile::default()
     };
     if let Err(e) = store.upsert(profile) {
