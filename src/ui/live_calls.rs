@@ -44,6 +44,22 @@ pub struct LiveCalls {
     /// Why the last refresh failed.
     error: Option<String>,
     next_auto: Option<Instant>,
+    /// The gateway and agent the listing came from: another profile's list is not shown.
+    target: Option<Target>,
+}
+
+/// Host, port, agent and work number a listing belongs to.
+type Target = (String, String, String, Option<String>);
+
+fn target_of(app: &App) -> Target {
+    let f = &app.form;
+    let workno = (app.live.source == Source::WorkNo).then(|| app.live.workno.trim().to_owned());
+    (
+        f.host.trim().to_owned(),
+        f.port.trim().to_owned(),
+        f.agent.trim().to_owned(),
+        workno,
+    )
 }
 
 impl Default for LiveCalls {
@@ -58,6 +74,7 @@ impl Default for LiveCalls {
             fetched: None,
             error: None,
             next_auto: None,
+            target: None,
         }
     }
 }
@@ -125,6 +142,7 @@ pub fn refresh(app: &mut App) {
         workno,
     });
     app.live.pending = Some(id);
+    app.live.target = Some(target_of(app));
 }
 
 /// Applies a listing from the worker.
@@ -225,7 +243,8 @@ pub fn show(ui: &mut egui::Ui, app: &mut App) {
     if let Some(e) = &app.live.error {
         ui.colored_label(theme::error_color(ui), e);
     }
-    let Some(fetched) = app.live.fetched else {
+    let current = app.live.target.as_ref() == Some(&target_of(app));
+    let Some(fetched) = app.live.fetched.filter(|_| current) else {
         ui.weak(t!("live_calls.not_fetched"));
         return;
     };

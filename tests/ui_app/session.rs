@@ -113,7 +113,16 @@ fn a_supervisor_signs_in_keeps_polling_queries_and_signs_out() {
     click(&mut h, "Save profile");
     type_into(&mut h, "Password", SUPERVISOR_PASSWORD);
     assert!(!sim.is_signed_in(SUPERVISOR_AGENT));
+    let typed = |h: &Harness<'static, App>| h.get_by_label("Password").value().unwrap_or_default();
+    assert_eq!(
+        typed(&h).chars().count(),
+        SUPERVISOR_PASSWORD.len(),
+        "masked"
+    );
+    assert!(!shows(&h, SUPERVISOR_PASSWORD));
     click(&mut h, "Sign in");
+    // The password left the field the moment it was sent.
+    assert_eq!(typed(&h), "");
     wait_signed_in(&mut h, SUPERVISOR_AGENT);
     assert!(sim.is_signed_in(SUPERVISOR_AGENT));
     assert!(
@@ -151,6 +160,13 @@ fn a_supervisor_signs_in_keeps_polling_queries_and_signs_out() {
     });
     assert!(!sim.is_signed_in(SUPERVISOR_AGENT));
     assert!(requests_to(&sim, &format!("{SUPERVISOR_AGENT}/logout")) == 1);
+
+    // The profile remembers that it signs in: reopened, it asks for a password, not a GUID.
+    let mut again = fx.harness();
+    again.state_mut().select_profile("supervisor");
+    settle(&mut again);
+    assert!(again.query_by_label("Password").is_some());
+    assert!(again.query_by_label("GUID").is_none());
 }
 
 #[test]
@@ -309,6 +325,8 @@ fn the_live_call_list_shows_own_and_held_calls_and_queries_a_clicked_one() {
     // Another agent's calls by work number.
     click(&mut h, "Another agent");
     type_into(&mut h, "Work number", &DEMO_AGENT.to_string());
+    // The own-call list does not pass for the other agent's.
+    assert!(shows(&h, "Not listed yet"));
     click(&mut h, "Refresh");
     wait_until(&mut h, "the work-number listing", |app| {
         !app.live_calls().refreshing()
