@@ -36,6 +36,11 @@ pub struct Profile {
     pub auth: AuthMode,
     /// Phone number sent at sign-in, for sites that need one.
     pub phone: Option<String>,
+    /// SHA-256 fingerprint (`AB:CD:…`) of the one server certificate this profile trusts, for
+    /// gateways with self-signed certificates; set when the user confirms it on first connect.
+    pub pin_sha256: Option<String>,
+    /// Largest reply accepted, in MiB (`None`: the 64 MiB default).
+    pub max_reply_mib: Option<u64>,
 }
 
 /// How a profile gets its GUID.
@@ -61,6 +66,8 @@ impl Default for Profile {
             insecure: false,
             auth: AuthMode::default(),
             phone: None,
+            pin_sha256: None,
+            max_reply_mib: None,
         }
     }
 }

@@ -348,6 +348,8 @@ fn debug_and_display_of_every_secret_holder_redact() {
         guid: guid.clone(),
         timeout: Duration::from_secs(5),
         profile: Some("p".into()),
+        pin_sha256: None,
+        max_reply_mib: None,
     };
     let shown = [
         format!("{guid:?} {guid}"),

@@ -276,3 +276,78 @@ fn cli_names_each_tls_failure() {
         assert!(err.contains(phrase), "{transport:?}: {err}");
     }
 }
+
+#[allow(dead_code)]
+#[path = "ui_app/common.rs"]
+mod common;
+
+mod window {
+    //! The window offers the pin after a certificate failure, shows the fingerprint, and a
+    //! trusted certificate makes the same query work and is saved in the profile.
+
+    use super::common::*;
+    use super::*;
+    use calldata_inspector::profiles::ProfileStore;
+    use calldata_inspector::ui::{App, InspectorState};
+    use egui_kittest::Harness;
+    use egui_kittest::kittest::Queryable;
+
+    fn wait_reply(h: &mut Harness<'static, App>, what: &str) {
+        wait_until(h, what, |app| {
+            matches!(
+                app.state(),
+                InspectorState::Done(_) | InspectorState::Failed { .. }
+            )
+        });
+    }
+
+    #[test]
+    fn window_offers_the_fingerprint_and_trusting_it_makes_the_query_work() {
+        let s = sim(SimTransport::Tls(CertKind::SelfSigned));
+        let fp = leaf_fingerprint(&s.ca_pem()).to_string();
+        let fx = Fixture::new();
+        let mut h = fx.harness();
+        type_into(&mut h, "Profile name", "self-signed");
+        type_into(&mut h, "Host", &s.host());
+        replace_text(&mut h, "Port", &s.port().to_string());
+        type_into(&mut h, "Agent ID", &DEMO_AGENT.to_string());
+        type_into(&mut h, "GUID", s.demo_guid().expose());
+        type_into(&mut h, "Add call IDs", CALL_ASCII);
+        click(&mut h, "Add");
+        h.query_all_by_label(CALL_ASCII)
+            .next()
+            .expect("call listed")
+            .click();
+        settle(&mut h);
+        wait_reply(&mut h, "the refused certificate");
+        assert!(
+            matches!(h.state().state(), InspectorState::Failed { .. }),
+            "{:?}",
+            h.state().state()
+        );
+        let start = std::time::Instant::now();
+        while !shows(&h, &fp) {
+            assert!(
+                start.elapsed() < Duration::from_secs(30),
+                "the fingerprint is never shown"
+            );
+            h.step();
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        assert!(shows(&h, "Trust this certificate?"));
+        assert!(
+            s.requests().is_empty(),
+            "nothing was sent to the gateway yet"
+        );
+
+        click(&mut h, "Trust this certificate");
+        wait_reply(&mut h, "the query under the pin");
+        let i = h.state().inspection().expect("a reply");
+        assert_eq!(i.error, None);
+        let saved = ProfileStore::in_dir(fx.dir.path())
+            .get("self-signed")
+            .expect("profile saved");
+        assert_eq!(saved.pin_sha256.as_deref(), Some(fp.as_str()));
+        assert!(shows(&h, "Trusted certificate (SHA-256):"));
+    }
+}

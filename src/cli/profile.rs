@@ -52,6 +52,17 @@ pub struct AddArgs {
     /// Phone number sent at sign-in, for sites that need one.
     #[arg(long, value_name = "NUMBER")]
     pub phone: Option<String>,
+    /// Trust exactly the server certificate with this SHA-256 fingerprint (AB:CD:…), for
+    /// gateways with self-signed certificates (`query` prints it after a certificate error).
+    #[arg(long, value_name = "SHA256", value_parser = parse_pin)]
+    pub pin_sha256: Option<crate::gateway::Fingerprint>,
+    /// Refuse replies larger than MIB mebibytes (default 64).
+    #[arg(long, value_name = "MIB", value_parser = clap::value_parser!(u64).range(1..=4096))]
+    pub max_reply_mib: Option<u64>,
+}
+
+fn parse_pin(s: &str) -> Result<crate::gateway::Fingerprint, String> {
+    crate::gateway::Fingerprint::parse(s).map_err(|e| e.to_string())
 }
 
 /// Runs a profile subcommand against the platform config dir and keyring.
@@ -194,13 +205,17 @@ fn add(
         agent: agent.to_owned(),
         ca_file: a.ca_file,
         insecure: a.insecure,
+        pin_sha256: a.pin_sha256.map(|f| f.to_string()),
+        max_reply_mib: a.max_reply_mib,
         auth: if a.sign_in {
             crate::profiles::AuthMode::SignIn
         } else {
             crate::profiles::AuthMode::PastedGuid
         },
-        phone: a.phone.map(|p| p.trim().to_owned()).filter(|p| !p.is_empty()),
-        ..Profile::default()
+        phone: a
+            .phone
+            .map(|p| p.trim().to_owned())
+            .filter(|p| !p.is_empty()),
     };
     if let Err(e) = store.upsert(profile) {
         let code = if matches!(e, crate::profiles::ProfileError::EmptyName) {
@@ -276,6 +291,10 @@ mod tests {
             ca_file: None,
             insecure: false,
             guid_stdin: true,
+            sign_in: false,
+            phone: None,
+            pin_sha256: None,
+            max_reply_mib: None,
         }
     }
 

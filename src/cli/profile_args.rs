@@ -91,6 +91,16 @@ fn fill(argv: &mut Vec<OsString>, query_end: usize, p: &Profile) {
     {
         pair("--ca-file", ca.clone().into_os_string());
     }
+    if let Some(pin) = &p.pin_sha256
+        && !has_flag(argv, query_end, "--pin-sha256")
+    {
+        pair("--pin-sha256", pin.clone().into());
+    }
+    if let Some(mib) = p.max_reply_mib
+        && !has_flag(argv, query_end, "--max-reply-mib")
+    {
+        pair("--max-reply-mib", mib.to_string().into());
+    }
     if p.insecure && !insecure_given {
         add.push("--insecure".into());
     }

@@ -177,6 +177,10 @@ pub struct Form {
     pub auth: AuthMode,
     /// Phone number for signing in, as typed (optional).
     pub phone: String,
+    /// The pinned certificate's SHA-256 fingerprint (`AB:CD:…`), if the profile has one.
+    pub pin_sha256: Option<String>,
+    /// The profile's reply size cap in MiB (`None`: the default).
+    pub max_reply_mib: Option<u64>,
 }
 
 impl Form {
@@ -378,6 +382,8 @@ impl App {
             demo: true,
             auth: AuthMode::PastedGuid,
             phone: String::new(),
+            pin_sha256: None,
+            max_reply_mib: None,
         };
         self.selected_profile = Some(DEMO_PROFILE.to_owned());
         self.guid_note = Some((true, t!("ui.connection.demo_guid_note").into_owned()));
@@ -408,6 +414,8 @@ impl App {
             demo: false,
             auth: p.auth,
             phone: p.phone.unwrap_or_default(),
+            pin_sha256: p.pin_sha256,
+            max_reply_mib: p.max_reply_mib,
         };
         self.selected_profile = Some(p.name.clone());
         self.guid_note = Some((true, t!("ui.connection.guid_loading").into_owned()));

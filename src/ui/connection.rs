@@ -99,6 +99,7 @@ pub fn show(ui: &mut egui::Ui, app: &mut App) {
             ui.end_row();
         });
     super::session::show(ui, app);
+    super::pin::pinned_row(ui, app);
     ui.add_enabled(
         !app.form.demo,
         egui::Checkbox::new(&mut app.form.insecure, t!("ui.connection.insecure")),
@@ -118,6 +119,7 @@ pub fn show(ui: &mut egui::Ui, app: &mut App) {
         ui.colored_label(color, note);
     }
     keyring_line(ui, app);
+    super::pin::show(ui, app);
     ui.horizontal_wrapped(|ui| {
         if ui
             .add_enabled(!app.form.demo, egui::Button::new(t!("ui.connection.save")))
@@ -289,7 +291,8 @@ pub fn profile_from_form(form: &Form) -> Result<Profile, String> {
         insecure: form.insecure,
         auth: form.auth,
         phone: Some(form.phone.trim().to_owned()).filter(|p| !p.is_empty()),
-        ..Profile::default()
+        pin_sha256: form.pin_sha256.clone(),
+        max_reply_mib: form.max_reply_mib,
     })
 }
 
@@ -335,6 +338,13 @@ pub fn connection_from_form(
         guid,
         timeout: Duration::from_secs(timeout),
         profile: Some(form.name.trim().to_owned()).filter(|n| !n.is_empty()),
+        pin_sha256: match form.pin_sha256.as_deref() {
+            Some(pin) if !form.demo => {
+                Some(crate::gateway::Fingerprint::parse(pin).map_err(|e| e.to_string())?)
+            }
+            _ => None,
+        },
+        max_reply_mib: form.max_reply_mib,
     })
 }
 

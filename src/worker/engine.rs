@@ -7,8 +7,8 @@ use std::time::{Duration, Instant};
 
 use super::{Inspection, QuerySummary, prepare};
 use crate::gateway::{
-    AgentId, AppDataRequest, ClientConfig, GatewayClient, RawReply, ReplyError, TlsOptions,
-    TransportError,
+    AgentId, AppDataRequest, ClientConfig, Fingerprint, GatewayClient, RawReply, ReplyError,
+    TlsOptions, TransportError,
 };
 use crate::secret::Guid;
 
@@ -33,6 +33,10 @@ pub struct Connection {
     pub timeout: Duration,
     /// The profile the GUID belongs to (a rotated GUID is stored back there).
     pub profile: Option<String>,
+    /// Trust exactly the server certificate with this fingerprint (self-signed gateways).
+    pub pin_sha256: Option<Fingerprint>,
+    /// Largest reply accepted in MiB (`None`: the 64 MiB default).
+    pub max_reply_mib: Option<u64>,
 }
 
 impl Connection {
@@ -47,11 +51,13 @@ impl Connection {
                 insecure: self.insecure,
                 // The in-memory CA is the demo simulator's: trust exactly it, nothing else.
                 only_extra_roots: self.ca_pem.is_some(),
-                pin_sha256: None,
+                pin_sha256: self.pin_sha256,
             },
             connect_timeout: self.timeout,
             timeout: self.timeout,
-            ..ClientConfig::default()
+            max_body: self
+                .max_reply_mib
+                .map_or(crate::gateway::DEFAULT_MAX_BODY, |mib| mib << 20),
         }
     }
 
@@ -399,6 +405,8 @@ pub(crate) mod tests {
             guid: Guid::new("g").unwrap(),
             timeout: Duration::from_secs(timeout),
             profile: None,
+            pin_sha256: None,
+            max_reply_mib: None,
         }
     }
 
