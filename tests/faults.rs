@@ -501,3 +501,49 @@ mod window {
         assert!(h.state().inspection().is_some());
     }
 }
+
+#[cfg(unix)]
+#[test]
+fn cli_export_killed_at_any_moment_leaves_the_old_file_or_the_whole_new_one() {
+    let gw = gateway(no_limit());
+    let dir = tempfile::tempdir().expect("temp dir");
+    let target = dir.path().join("call.raw");
+    let guid = gw.sim.demo_guid();
+    let args = [
+        "--agent",
+        "1001",
+        "--call-id",
+        CALL_20MIB,
+        "--encoded",
+        "--output",
+        "raw",
+        "--out",
+        &target.to_string_lossy(),
+    ];
+    // The complete export, for comparison.
+    let full = query_cmd(&gw, gw.sim.port(), guid.expose(), &args)
+        .output()
+        .expect("runs");
+    assert_eq!(full.status.code(), Some(0), "{full:?}");
+    let complete = std::fs::read(&target).expect("exported");
+    assert!(complete.len() > 20 << 20);
+
+    // Killed (SIGKILL: no clean-up runs) at moments spread over the query, the write and the
+    // rename: the chosen name always holds the old file or the complete new one.
+    for step in 0..12u64 {
+        std::fs::write(&target, b"old export").expect("old file");
+        let mut child = query_cmd(&gw, gw.sim.port(), guid.expose(), &args)
+            .spawn()
+            .expect("spawns");
+        std::thread::sleep(Duration::from_millis(40 * step));
+        let _ = child.kill();
+        let _ = child.wait();
+        let now = std::fs::read(&target).expect("the file is there");
+        assert!(
+            now == b"old export" || now == complete,
+            "killed after {} ms: {} bytes under the chosen name",
+            40 * step,
+            now.len()
+        );
+    }
+}

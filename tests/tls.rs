@@ -351,3 +351,56 @@ mod window {
         assert!(shows(&h, "Trusted certificate (SHA-256):"));
     }
 }
+
+#[test]
+fn cli_profile_keeps_the_pin_and_the_reply_cap() {
+    let s = sim(SimTransport::Tls(CertKind::SelfSigned));
+    let fp = leaf_fingerprint(&s.ca_pem()).to_string();
+    let config = tempfile::tempdir().expect("temp dir");
+    let cli = |args: &[&str]| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_calldata-inspector"))
+            .args(args)
+            .env("CALLDATA_INSPECTOR_CONFIG_DIR", config.path())
+            .env("CALLDATA_INSPECTOR_LOG_DIR", config.path().join("logs"))
+            .env("CALLDATA_GUID", s.demo_guid().expose())
+            .env("LC_ALL", "C")
+            .stdin(std::process::Stdio::null())
+            .output()
+            .expect("the binary runs")
+    };
+    let port = s.port().to_string();
+    let agent = DEMO_AGENT.to_string();
+    let add = cli(&[
+        "profile",
+        "add",
+        "pinned",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        &port,
+        "--agent",
+        &agent,
+        "--pin-sha256",
+        &fp,
+        "--max-reply-mib",
+        "1",
+    ]);
+    assert_eq!(add.status.code(), Some(0), "{add:?}");
+    let saved = std::fs::read_to_string(config.path().join("profiles.json")).expect("saved");
+    assert!(saved.contains(&fp), "{saved}");
+
+    let ok = cli(&["query", "--profile", "pinned", "--call-id", CALL_ASCII]);
+    assert_eq!(ok.status.code(), Some(0), "{ok:?}");
+    // The profile's 1 MiB cap applies to the 20 MiB call.
+    let big = cli(&[
+        "query",
+        "--profile",
+        "pinned",
+        "--encoded",
+        "--call-id",
+        calldata_inspector::simulator::data::CALL_20MIB,
+    ]);
+    let err = String::from_utf8_lossy(&big.stderr);
+    assert_eq!(big.status.code(), Some(4), "{err}");
+    assert!(err.contains("larger than the 1 MiB limit"), "{err}");
+}
