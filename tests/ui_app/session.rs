@@ -111,6 +111,12 @@ fn a_supervisor_signs_in_keeps_polling_queries_and_signs_out() {
     let mut h = window(&fx, None);
     sign_in_form(&mut h, &sim, "supervisor", SUPERVISOR_AGENT);
     click(&mut h, "Save profile");
+    // A wrong password is refused in plain words, and the password is not kept for a retry.
+    type_into(&mut h, "Password", "not-the-password");
+    click(&mut h, "Sign in");
+    wait_until(&mut h, "the refusal", |app| !app.session_holds_password());
+    assert!(shows(&h, "100-004"), "the gateway's refusal is shown");
+    assert!(!sim.is_signed_in(SUPERVISOR_AGENT));
     type_into(&mut h, "Password", SUPERVISOR_PASSWORD);
     assert!(!sim.is_signed_in(SUPERVISOR_AGENT));
     let typed = |h: &Harness<'static, App>| h.get_by_label("Password").value().unwrap_or_default();
