@@ -350,3 +350,22 @@ fn profile_add_makes_a_sign_in_profile_with_a_phone() {
     assert_eq!(p.phone.as_deref(), Some("6001"));
     assert_eq!(f.profiles.get("sup").unwrap().phone, None);
 }
+
+#[test]
+fn profile_certificate_pin_applies_to_signin() {
+    let f = Fixture::new();
+    let mut p = f.profiles.get("sup").unwrap();
+    p.name = "pinned".into();
+    p.ca_file = None;
+    p.pin_sha256 = Some(vec!["AB"; 32].join(":"));
+    f.profiles.upsert(p.clone()).unwrap();
+    // A certificate other than the pinned one is refused before any sign-in is sent.
+    let (code, _, err) = f.signin("pinned", SUPERVISOR_PASSWORD, false);
+    assert_eq!(code, 4, "{err}");
+    assert!(!f.sim.is_signed_in(SUPERVISOR_AGENT));
+    assert_eq!(f.sent("/onlineagent/"), 0);
+    // A pin that is not a fingerprint is a usage error.
+    p.pin_sha256 = Some("not-a-fingerprint".into());
+    f.profiles.upsert(p).unwrap();
+    assert_eq!(f.signin("pinned", SUPERVISOR_PASSWORD, false).0, 2);
+}

@@ -78,17 +78,26 @@ pub(crate) fn open_site(
             .into_owned(),
         )
     })?;
+    let pin_sha256 = profile
+        .pin_sha256
+        .as_deref()
+        .map(crate::gateway::Fingerprint::parse)
+        .transpose()
+        .map_err(|e| (EXIT_USAGE, e.to_string()))?;
     let client = GatewayClient::new(ClientConfig {
         host: profile.host.clone(),
         port: profile.port,
         tls: TlsOptions {
             ca_file: profile.ca_file.clone(),
             insecure: profile.insecure,
+            pin_sha256,
             ..TlsOptions::default()
         },
         connect_timeout: timeout.min(crate::gateway::DEFAULT_TIMEOUT),
         timeout,
-        ..ClientConfig::default()
+        max_body: profile
+            .max_reply_mib
+            .map_or(crate::gateway::DEFAULT_MAX_BODY, |mib| mib << 20),
     })
     .map_err(|e| (e.exit_code(), e.to_string()))?;
     Ok(Site {
