@@ -547,3 +547,158 @@ fn cli_export_killed_at_any_moment_leaves_the_old_file_or_the_whole_new_one() {
         );
     }
 }
+
+mod session {
+    //! The gateway going away in the middle of a signed-in session, through the real worker:
+    //! a short outage is ridden out by the keeper's polls; a long one (the gateway signs the
+    //! agent out meanwhile) is reported as a lost session in plain words, and signing in again
+    //! makes queries work.
+
+    use super::*;
+    use calldata_inspector::keystore::Keystore;
+    use calldata_inspector::secret::{Guid, Password};
+    use calldata_inspector::simulator::data::SUPERVISOR_PASSWORD;
+    use calldata_inspector::worker::{
+        Connection, Event, KeystoreSource, QuerySpec, Request, SessionState, Worker,
+    };
+
+    const PATIENCE: Duration = Duration::from_secs(60);
+
+    fn wait_for<T>(w: &Worker, mut done: impl FnMut(&Event) -> Option<T>) -> T {
+        let start = Instant::now();
+        let mut seen = Vec::new();
+        loop {
+            for ev in w.drain() {
+                if let Some(t) = done(&ev) {
+                    return t;
+                }
+                seen.push(ev);
+            }
+            assert!(
+                start.elapsed() < PATIENCE,
+                "no matching event; saw {seen:?}"
+            );
+            std::thread::sleep(Duration::from_millis(10));
+        }
+    }
+
+    fn sign_in(w: &mut Worker, c: &Connection, force: bool) -> Result<Guid, String> {
+        let id = w.next_id();
+        w.send(Request::SignIn {
+            id,
+            conn: Box::new(c.clone()),
+            password: Password::new(SUPERVISOR_PASSWORD),
+            phone: None,
+            force,
+        });
+        wait_for(w, |ev| match ev {
+            Event::SignedIn { id: i, guid, .. } if *i == id => Some(Ok(guid.clone())),
+            Event::SignInFailed { id: i, message } if *i == id => Some(Err(message.clone())),
+            Event::SignInConflict { id: i } if *i == id => Some(Err("conflict".into())),
+            _ => None,
+        })
+    }
+
+    fn query_ok(w: &mut Worker, c: &Connection) -> Result<(), String> {
+        let id = w.next_id();
+        w.send(Request::Query {
+            id,
+            spec: Box::new(QuerySpec {
+                conn: c.clone(),
+                call_id: CALL_ASCII.to_owned(),
+                encoded: false,
+                charset: None,
+            }),
+        });
+        wait_for(w, |ev| match ev {
+            Event::QueryDone { id: i, inspection } if *i == id => {
+                Some(inspection.error.clone().map_or(Ok(()), Err))
+            }
+            Event::QueryFailed { id: i, message, .. } if *i == id => Some(Err(message.clone())),
+            _ => None,
+        })
+    }
+
+    #[test]
+    fn gateway_going_away_mid_session() {
+        let gw = gateway(SimConfig {
+            poll_hold: Duration::from_millis(500),
+            missed_poll_timeout: Duration::from_secs(3),
+            ..no_limit()
+        });
+        let relay = Relay::start(gw.sim.port());
+        let mut w = Worker::start(KeystoreSource::Given(Arc::new(Keystore::mock())), || {})
+            .expect("worker starts");
+        let c = Connection {
+            host: "127.0.0.1".into(),
+            port: relay.port,
+            agent: calldata_inspector::simulator::data::SUPERVISOR_AGENT.to_string(),
+            ca_file: Some(gw.ca.clone()),
+            ca_pem: None,
+            insecure: false,
+            guid: Guid::new("unused").expect("guid"),
+            timeout: Duration::from_secs(10),
+            profile: Some("sup".into()),
+            pin_sha256: None,
+            max_reply_mib: None,
+        };
+        sign_in(&mut w, &c, false).expect("signed in");
+        query_ok(&mut w, &c).expect("a query while signed in");
+
+        // A short outage, well inside the gateway's missed-poll limit: polls fail, the
+        // keeper keeps trying, and once the gateway is back the session simply goes on.
+        relay.go_away();
+        std::thread::sleep(Duration::from_millis(600));
+        relay.come_back();
+        let polls_before = gw
+            .sim
+            .requests()
+            .iter()
+            .filter(|r| r.path.contains("/agentevent/"))
+            .count();
+        wait_for(&w, |ev| match ev {
+            Event::Session(s) if s.state == SessionState::SignedIn && s.last_poll.is_some() => {
+                let polls = gw
+                    .sim
+                    .requests()
+                    .iter()
+                    .filter(|r| r.path.contains("/agentevent/"))
+                    .count();
+                (polls > polls_before).then_some(())
+            }
+            Event::Session(s) if s.state != SessionState::SignedIn => {
+                panic!("a short outage lost the session: {s:?}")
+            }
+            _ => None,
+        });
+        query_ok(&mut w, &c).expect("a query after the short outage");
+
+        // A long outage: the gateway signs the agent out for missing polls meanwhile. When it
+        // is reachable again, the keeper learns the session is gone and says so.
+        relay.go_away();
+        let agent = calldata_inspector::simulator::data::SUPERVISOR_AGENT;
+        let start = Instant::now();
+        while gw.sim.is_signed_in(agent) {
+            assert!(
+                start.elapsed() < PATIENCE,
+                "the gateway never dropped the session"
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        relay.come_back();
+        let why = wait_for(&w, |ev| match ev {
+            Event::Session(s) => match &s.state {
+                SessionState::Lost(why) => Some(why.clone()),
+                _ => None,
+            },
+            _ => None,
+        });
+        assert!(
+            why.contains("100-006") && why.contains("signed in"),
+            "{why}"
+        );
+        // Signing in again makes everything work.
+        sign_in(&mut w, &c, false).expect("signed in again");
+        query_ok(&mut w, &c).expect("a query after signing in again");
+    }
+}
