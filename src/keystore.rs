@@ -68,7 +68,7 @@ impl Keystore {
         match keyring::Entry::store_status() {
             Ok(()) => match keyring_core::get_default_store() {
                 Some(store) => Self::with_store(store),
-                None => Self::memory_only("no system keyring was opened"),
+                None => Self::memory_only(&t!("keyring.not_opened")),
             },
             Err(e) => Self::memory_only(&unavailable_reason(e)),
         }
@@ -96,7 +96,7 @@ impl Keystore {
     pub fn mock() -> Self {
         match keyring_core::mock::Store::new() {
             Ok(store) => Self::with_store(store),
-            Err(_) => Self::memory_only("the in-memory keyring could not be created"),
+            Err(_) => Self::memory_only(&t!("keyring.no_memory_store")),
         }
     }
 
@@ -176,20 +176,13 @@ impl Keystore {
 /// (BadEncoding/BadDataFormat carry the stored secret bytes).
 fn unavailable_reason(e: &KeyringError) -> String {
     let what = match e {
-        KeyringError::NoStorageAccess(_) => {
-            "the system keyring is locked or refused access (unlock it, e.g. by logging in again)"
-                .to_owned()
-        }
-        KeyringError::PlatformFailure(p) => {
-            format!("no system keyring is reachable ({p})")
-        }
-        KeyringError::NoDefaultStore => "no system keyring is available".to_owned(),
-        KeyringError::BadEncoding(_) | KeyringError::BadDataFormat(_, _) => {
-            "the keyring returned data in an unexpected format".to_owned()
-        }
-        other => format!("the system keyring failed ({})", short_kind(other)),
+        KeyringError::NoStorageAccess(_) => t!("keyring.locked"),
+        KeyringError::PlatformFailure(p) => t!("keyring.unreachable", detail = p),
+        KeyringError::NoDefaultStore => t!("keyring.none"),
+        KeyringError::BadEncoding(_) | KeyringError::BadDataFormat(_, _) => t!("keyring.bad_data"),
+        other => t!("keyring.failed", kind = short_kind(other)),
     };
-    format!("{what}; the GUID is kept in memory for this session only and never written to disk")
+    t!("keyring.memory_only", why = what).into_owned()
 }
 
 fn short_kind(e: &KeyringError) -> &'static str {

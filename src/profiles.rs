@@ -76,10 +76,10 @@ impl Default for Profile {
 #[derive(Debug, thiserror::Error)]
 pub enum ProfileError {
     /// No home/config directory could be determined and no override was given.
-    #[error("cannot find a configuration directory; set {CONFIG_DIR_ENV} to a writable directory")]
+    #[error("{}", t!("profile.no_config_dir", var = CONFIG_DIR_ENV))]
     NoConfigDir,
     /// Reading or writing the file failed.
-    #[error("cannot {action} the profile file {path}: {source}")]
+    #[error("{}", t!(format!("profile.io_{action}"), path = path.display(), error = source))]
     Io {
         /// "read" or "write".
         action: &'static str,
@@ -89,9 +89,7 @@ pub enum ProfileError {
         source: std::io::Error,
     },
     /// The file exists but is not a valid profile list.
-    #[error(
-        "the profile file {path} is not valid ({source}); fix or delete it, it holds no secrets"
-    )]
+    #[error("{}", t!("profile.corrupt", path = path.display(), error = source))]
     Corrupt {
         /// The file concerned.
         path: PathBuf,
@@ -99,12 +97,10 @@ pub enum ProfileError {
         source: serde_json::Error,
     },
     /// A profile name was empty or only whitespace.
-    #[error("the profile name is empty; give the profile a name")]
+    #[error("{}", t!("profile.empty_name"))]
     EmptyName,
     /// No profile has this name.
-    #[error(
-        "there is no profile named \"{0}\"; `calldata-inspector profile list` shows the saved ones"
-    )]
+    #[error("{}", t!("profile.not_found", name = _0))]
     NotFound(String),
 }
 

@@ -15,8 +15,8 @@ use std::time::{Duration, SystemTime};
 use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
 
-use crate::keystore::{KeyringStatus, Keystore, Stored};
 use crate::gateway::CallSummary;
+use crate::keystore::{KeyringStatus, Keystore, Stored};
 use crate::secret::{Guid, Password};
 
 mod engine;
@@ -706,7 +706,7 @@ fn handle(ctx: Arc<Ctx>, req: Request) {
         Request::ChooseCaFile => {
             tokio::spawn(async move {
                 let path = rfd::AsyncFileDialog::new()
-                    .add_filter("PEM certificate", &["pem", "crt", "cer"])
+                    .add_filter(t!("worker.pem_filter"), &["pem", "crt", "cer"])
                     .pick_file()
                     .await
                     .map(|h| h.path().to_path_buf());
@@ -720,10 +720,7 @@ fn handle(ctx: Arc<Ctx>, req: Request) {
             kind,
         } => blocking(ctx, move |_| {
             let result = export_bytes(&inspection, kind)
-                .ok_or_else(|| {
-                    "this reply has no decoded data to export; export the raw response instead"
-                        .to_owned()
-                })
+                .ok_or_else(|| t!("worker.nothing_decoded").into_owned())
                 .and_then(|bytes| {
                     crate::export::atomic_write(&path, bytes)
                         .map_err(|e| crate::export::describe_write_error(&path, &e))

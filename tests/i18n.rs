@@ -319,6 +319,14 @@ fn checked_sources() -> Vec<PathBuf> {
     for f in [
         "src/cli/mod.rs",
         "src/cli/query.rs",
+        "src/cli/profile.rs",
+        "src/cli/profile_args.rs",
+        "src/cli/simulate.rs",
+        "src/cli/gen_assets.rs",
+        "src/cli/signin.rs",
+        "src/cli/signout.rs",
+        "src/cli/calls.rs",
+        "src/cli/trust.rs",
         "src/gateway/error.rs",
         "src/gateway/retcode.rs",
         "src/gateway/envelope.rs",
@@ -444,6 +452,16 @@ fn text_literals(src: &str, keys: &BTreeSet<String>) -> Vec<(usize, String)> {
     out
 }
 
+/// Whether `before` ends with the call `call` itself, not a longer name (`format!(` is not
+/// `t!(`).
+fn ends_with_call(before: &str, call: &str) -> bool {
+    before.ends_with(call)
+        && !before[..before.len() - call.len()]
+            .bytes()
+            .next_back()
+            .is_some_and(is_ident)
+}
+
 fn is_ident(c: u8) -> bool {
     c.is_ascii_alphanumeric() || c == b'_'
 }
@@ -490,8 +508,8 @@ fn check(
     let is_key_or_id = keys.contains(lit)
         || NOT_TEXT_BEFORE
             .iter()
-            .any(|p| before.ends_with(p.trim_end()))
-        || before.ends_with("t!(format!(");
+            .any(|p| ends_with_call(before, p.trim_end()))
+        || ends_with_call(before, "t!(format!(");
     if !is_key_or_id && !opted_out && reads_as_text(lit) {
         out.push((code[..at].matches('\n').count() + 1, lit.to_owned()));
     }
@@ -537,6 +555,7 @@ fn reads_as_text(lit: &str) -> bool {
         && token.starts_with(|c: char| c.is_ascii_uppercase())
         && token.chars().skip(1).any(|c| c.is_ascii_lowercase())
         && !IDS.contains(&token)
+        && !TECHNICAL.contains(&token)
 }
 
 /// Single capitalised words used as identifiers, never shown as they are.
@@ -578,6 +597,7 @@ fn f(ui: &mut egui::Ui) {
     ui.label(t!("ui.connection.save"));
     egui::Grid::new("conn-grid");
     ui.label(format!("{} ms", 3));
+    ui.label(format!("Saved {}", 3));
     ui.label("保存");
     ui.label("x"); // i18n-ok: a symbol
     let f = "/usr/share/fonts/x.ttc";
@@ -598,7 +618,13 @@ mod tests { const A: &str = "Free text in a test"; }
         .collect();
     assert_eq!(
         found,
-        ["Save profile", "保存", "Copy", "multi-line\n    help"]
+        [
+            "Save profile",
+            "Saved {}",
+            "保存",
+            "Copy",
+            "multi-line\n    help"
+        ]
     );
     assert!(reads_as_text("Profile \\\"{name}\\\" saved."));
     assert!(!reads_as_text("{}: {} {}\\n{}"));

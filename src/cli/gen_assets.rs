@@ -35,9 +35,8 @@ pub fn run(args: &GenAssetsArgs) -> ExitCode {
         }
         Err(e) => {
             eprintln!(
-                "error: cannot write the man pages and completions into {}: {e}\n\
-                 Choose a directory you can write to with --out DIR.",
-                args.out.display()
+                "{}",
+                t!("cli.gen_assets.failed", dir = args.out.display(), error = e)
             );
             ExitCode::FAILURE
         }
@@ -78,7 +77,7 @@ fn write_man_pages(cmd: &clap::Command, dir: &Path, written: &mut Vec<PathBuf>) 
     let man = clap_mangen::Man::new(cmd.clone())
         .date(build_info::BUILD_DATE)
         .source(format!("{} {}", build_info::NAME, build_info::VERSION))
-        .manual("User Commands");
+        .manual("User Commands"); // i18n-ok: man pages are English
     written.push(man.generate_to(dir)?);
     Ok(())
 }

@@ -83,7 +83,7 @@ pub fn run(cmd: ProfileCommand) -> ExitCode {
     let keystore = if needs_keyring {
         Keystore::platform()
     } else {
-        Keystore::memory_only("not needed")
+        Keystore::memory_only(&t!("cli.profile.keyring_not_needed"))
     };
     let code = run_with(
         cmd,
@@ -110,15 +110,13 @@ pub fn run_with(
         ProfileCommand::Add(a) => add(a, store, keystore, stdin, out, err),
         ProfileCommand::List => match store.load() {
             Ok(all) if all.is_empty() => {
-                let _ = writeln!(
-                    out,
-                    "No profiles yet. Add one with: calldata-inspector profile add NAME --host HOST --agent ID --guid-stdin"
-                );
+                let _ = writeln!(out, "{}", t!("cli.profile.none_yet"));
                 0
             }
             Ok(all) => {
                 for p in all {
-                    let mut line = format!("{}\t{}:{}\tagent {}", p.name, p.host, p.port, p.agent);
+                    // Tab-separated for scripts; the words stay English in every language.
+                    let mut line = format!("{}\t{}:{}\tagent {}", p.name, p.host, p.port, p.agent); // i18n-ok: machine-readable list
                     if let Some(ca) = &p.ca_file {
                         line.push_str(&format!("\tca {}", ca.display()));
                     }
@@ -143,11 +141,12 @@ pub fn run_with(
             if let Err(e) = keystore.delete(&name) {
                 let _ = writeln!(
                     err,
-                    "calldata-inspector: profile \"{name}\" removed, but its keyring entry could not be deleted: {e}"
+                    "{}",
+                    t!("cli.profile.removed_keyring_failed", name = name, error = e)
                 );
                 return 1;
             }
-            let _ = writeln!(out, "Removed profile \"{name}\" and its stored GUID.");
+            let _ = writeln!(out, "{}", t!("cli.profile.removed", name = name));
             0
         }
     }
@@ -162,7 +161,7 @@ fn add(
     err: &mut dyn Write,
 ) -> u8 {
     if a.host.trim().is_empty() {
-        return fail(err, 2, "--host is empty; give the gateway host name or IP");
+        return fail(err, 2, &t!("cli.profile.host_empty"));
     }
     let agent = a.agent.trim();
     if !(agent.bytes().all(|b| b.is_ascii_digit())
@@ -170,29 +169,17 @@ fn add(
             .parse::<u32>()
             .is_ok_and(|n| (101..=999_999).contains(&n)))
     {
-        return fail(
-            err,
-            2,
-            &format!("--agent \"{agent}\" is not a valid agent ID: use digits only, 101 to 999999"),
-        );
+        return fail(err, 2, &t!("cli.profile.bad_agent", agent = agent));
     }
     let guid = if a.guid_stdin {
         let mut text = String::new();
         if stdin.read_to_string(&mut text).is_err() {
-            return fail(
-                err,
-                2,
-                "could not read the GUID from standard input (is it UTF-8?)",
-            );
+            return fail(err, 2, &t!("cli.profile.stdin_unreadable"));
         }
         match Guid::new(&text) {
             Ok(g) => Some(g),
             Err(e) => {
-                return fail(
-                    err,
-                    2,
-                    &format!("the GUID on standard input is unusable: {e}"),
-                );
+                return fail(err, 2, &t!("cli.profile.guid_unusable", error = e));
             }
         }
     } else {
@@ -227,36 +214,29 @@ fn add(
     }
     let _ = writeln!(
         out,
-        "Saved profile \"{}\" in {}.",
-        a.name,
-        store.path().display()
+        "{}",
+        t!(
+            "cli.profile.saved",
+            name = a.name,
+            path = store.path().display()
+        )
     );
     if a.insecure {
-        let _ = writeln!(
-            err,
-            "warning: profile \"{}\" skips certificate verification",
-            a.name
-        );
+        let _ = writeln!(err, "{}", t!("cli.profile.insecure", name = a.name));
     }
     if let Some(g) = guid {
         match keystore.store(&a.name, &g) {
             Stored::Keyring => {
-                let _ = writeln!(out, "GUID stored in the system keyring.");
+                let _ = writeln!(out, "{}", t!("cli.profile.guid_stored"));
             }
             Stored::MemoryOnly { reason } => {
                 // The CLI process ends now, so a memory copy is useless: say the GUID was not kept.
                 let reason = reason
                     .split(';')
                     .next()
-                    .unwrap_or("no system keyring")
-                    .to_owned();
-                return fail(
-                    err,
-                    1,
-                    &format!(
-                        "the GUID was NOT stored: {reason}. The profile is saved; pass the GUID to each query with --guid-stdin instead."
-                    ),
-                );
+                    .map(str::to_owned)
+                    .unwrap_or_else(|| t!("cli.profile.no_keyring").into_owned());
+                return fail(err, 1, &t!("cli.profile.guid_not_stored", reason = reason));
             }
         }
     }
@@ -264,7 +244,7 @@ fn add(
 }
 
 fn fail(err: &mut dyn Write, code: u8, msg: &str) -> u8 {
-    let _ = writeln!(err, "calldata-inspector: {msg}");
+    let _ = writeln!(err, "{}", t!("cli.prefixed", message = msg));
     code
 }
 

@@ -115,7 +115,7 @@ pub fn expand(mut argv: Vec<OsString>, store: &ProfileStore) -> Result<Vec<OsStr
     };
     let profile = store
         .get(&found.name)
-        .map_err(|e| format!("--profile {}: {e}", found.name))?;
+        .map_err(|e| t!("cli.profile_arg.error", name = found.name, error = e).into_owned())?;
     fill(&mut argv, found.query_end, &profile);
     Ok(argv)
 }
@@ -125,7 +125,8 @@ pub fn expand_default(argv: Vec<OsString>) -> Result<Vec<OsString>, String> {
     if find(&argv).is_none() {
         return Ok(argv);
     }
-    let store = ProfileStore::open_default().map_err(|e| format!("--profile: {e}"))?;
+    let store = ProfileStore::open_default()
+        .map_err(|e| t!("cli.profile_arg.store", error = e).into_owned())?;
     expand(argv, &store)
 }
 
@@ -133,12 +134,13 @@ pub fn expand_default(argv: Vec<OsString>) -> Result<Vec<OsString>, String> {
 pub fn keyring_guid(profile: &str) -> Result<Guid, String> {
     match Keystore::platform().load(profile) {
         Ok(Some(g)) => Ok(g),
-        Ok(None) => Err(format!(
-            "profile \"{profile}\" has no GUID in the system keyring (save it with `calldata-inspector profile add {profile} … --guid-stdin`)"
-        )),
-        Err(e) => Err(format!(
-            "the GUID of profile \"{profile}\" could not be read from the system keyring: {e}"
-        )),
+        Ok(None) => Err(t!("cli.profile_arg.no_guid", profile = profile).into_owned()),
+        Err(e) => Err(t!(
+            "cli.profile_arg.keyring_failed",
+            profile = profile,
+            error = e
+        )
+        .into_owned()),
     }
 }
 

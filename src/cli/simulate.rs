@@ -28,7 +28,7 @@ pub fn run(args: &SimulateArgs) -> ExitCode {
     let stop = match StopSignals::install() {
         Ok(s) => s,
         Err(e) => {
-            eprintln!("calldata-inspector: cannot listen for Ctrl-C: {e}");
+            eprintln!("{}", t!("cli.simulate.no_signals", error = e));
             return ExitCode::from(1);
         }
     };
@@ -41,7 +41,7 @@ pub fn run(args: &SimulateArgs) -> ExitCode {
         {
             Ok(t) => (t.path().to_path_buf(), Some(t)),
             Err(e) => {
-                eprintln!("calldata-inspector: cannot create a folder for the certificates: {e}");
+                eprintln!("{}", t!("cli.simulate.no_cert_dir", error = e));
                 return ExitCode::from(1);
             }
         },
@@ -58,7 +58,7 @@ pub fn run(args: &SimulateArgs) -> ExitCode {
     }) {
         Ok(s) => s,
         Err(e) => {
-            eprintln!("calldata-inspector: cannot start the simulator: {e}");
+            eprintln!("{}", t!("cli.simulate.start_failed", error = e));
             return ExitCode::from(1);
         }
     };
@@ -70,7 +70,7 @@ pub fn run(args: &SimulateArgs) -> ExitCode {
 
     stop.wait();
     sim.shutdown();
-    eprintln!("calldata-inspector: simulator stopped");
+    eprintln!("{}", t!("cli.simulate.stopped"));
     ExitCode::SUCCESS
 }
 
@@ -86,33 +86,36 @@ fn banner(sim: &SimulatorThread, ca_path: &std::path::Path) -> String {
         ..QueryLine::default()
     };
     let mut s = String::new();
-    s.push_str(&format!(
-        "CC-Gateway simulator listening on {}\n",
-        sim.url()
+    // Scripts read the "Demo GUID:" line of the English banner (run them with --lang en).
+    s.push_str(&t!("cli.simulate.listening", url = sim.url()));
+    s.push('\n');
+    s.push_str(&t!("cli.simulate.ca", path = ca_path.display()));
+    s.push('\n');
+    s.push_str(&t!(
+        "cli.simulate.agent",
+        agent = data::DEMO_AGENT,
+        offline = data::OFFLINE_AGENT
     ));
-    s.push_str(&format!(
-        "CA certificate: {}  (trust it with --ca-file)\n",
-        ca_path.display()
-    ));
-    s.push_str(&format!(
-        "Demo agent:     {}  (signed in; agent {} is valid but not signed in)\n",
-        data::DEMO_AGENT,
-        data::OFFLINE_AGENT
-    ));
+    s.push('\n');
     // This GUID is a throwaway credential of this simulator run, so printing it is fine.
-    s.push_str(&format!(
-        "Demo GUID:      {}  (demo GUID: throwaway, for this simulator only)\n\n",
-        guid.expose()
-    ));
-    s.push_str("Try:\n  CALLDATA_GUID=");
+    s.push_str(&t!("cli.simulate.guid", guid = guid.expose()));
+    s.push_str("\n\n");
+    s.push_str(&t!("cli.simulate.try"));
+    s.push_str("\n  CALLDATA_GUID=");
     s.push_str(&super::shell_quote(guid.expose()));
     s.push(' ');
     s.push_str(&super::query_command_line(&example));
-    s.push_str("\n\nCalls of the demo agent (--call-id; none = the current call):\n");
+    s.push_str("\n\n");
+    s.push_str(&t!("cli.simulate.calls"));
+    s.push('\n');
     for (id, what) in data::DEMO_CALLS {
+        let what = crate::i18n::catalogue_text(&format!("demo.call.{id}"), crate::i18n::current())
+            .unwrap_or_else(|| (*what).to_owned());
         s.push_str(&format!("  {:<18} {what}\n", super::shell_quote(id)));
     }
-    s.push_str("\nPress Ctrl-C to stop.\n");
+    s.push('\n');
+    s.push_str(&t!("cli.simulate.stop_hint"));
+    s.push('\n');
     s
 }
 

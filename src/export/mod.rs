@@ -18,7 +18,7 @@ pub fn atomic_write(path: &Path, bytes: &[u8]) -> io::Result<()> {
     if path.is_dir() {
         return Err(io::Error::new(
             io::ErrorKind::IsADirectory,
-            format!("{} is a folder; choose a file name", path.display()),
+            t!("export.is_folder", path = path.display()).into_owned(),
         ));
     }
     let name = path
@@ -43,16 +43,13 @@ pub fn atomic_write(path: &Path, bytes: &[u8]) -> io::Result<()> {
 pub fn describe_write_error(path: &Path, err: &io::Error) -> String {
     let why = match err.kind() {
         io::ErrorKind::PermissionDenied | io::ErrorKind::ReadOnlyFilesystem => {
-            "the folder is not writable".to_owned()
+            t!("export.not_writable").into_owned()
         }
-        io::ErrorKind::NotFound => "the folder does not exist".to_owned(),
-        io::ErrorKind::StorageFull => "the disk is full".to_owned(),
+        io::ErrorKind::NotFound => t!("export.no_folder").into_owned(),
+        io::ErrorKind::StorageFull => t!("export.disk_full").into_owned(),
         _ => err.to_string(),
     };
-    format!(
-        "could not save {}: {why}. Any existing file there is unchanged; choose another location",
-        path.display()
-    )
+    t!("export.failed", path = path.display(), why = why).into_owned()
 }
 
 #[cfg(test)]

@@ -16,8 +16,8 @@ use crate::worker::{
     RequestId, TestStep, Worker,
 };
 
-/// Name of the built-in demo profile.
-pub const DEMO_PROFILE: &str = "Demo gateway";
+/// Name of the built-in demo profile (a profile name like any other, so not translated).
+pub const DEMO_PROFILE: &str = "Demo gateway"; // i18n-ok: a profile name
 
 /// The embedded simulator the `--demo` window connects to.
 #[derive(Debug, Clone)]
@@ -945,6 +945,11 @@ impl eframe::App for App {
         if font_ready && let Some(call) = self.first_query.take() {
             self.query_call(call);
         }
+        // Chinese labels drawn before the CJK font is in would be boxes: show nothing for the
+        // few frames the search takes (it repaints when done).
+        if !font_ready && crate::i18n::current() == crate::i18n::Language::SimplifiedChinese {
+            return;
+        }
         let ctx = ui.ctx().clone();
         self.shortcuts(&ctx);
         egui::Panel::top("top").show(ui, |ui| theme::top_bar(ui, self));
@@ -953,11 +958,6 @@ impl eframe::App for App {
             .resizable(true)
             .default_size(330.0)
             .show(ui, |ui| {
-        // Chinese labels drawn before the CJK font is in would be boxes: show nothing for the
-        // few frames the search takes (it repaints when done).
-        if !font_ready && crate::i18n::current() == crate::i18n::Language::SimplifiedChinese {
-            return;
-        }
                 egui::ScrollArea::vertical()
                     .id_salt("left-scroll")
                     .show(ui, |ui| {

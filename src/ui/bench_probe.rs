@@ -47,7 +47,7 @@ impl eframe::App for Probe {
             let line = format!("first_frame_unix_ns {}\n", unix_nanos());
             if let Err(e) = std::fs::write(&self.path, line) {
                 eprintln!(
-                    "calldata-inspector: cannot write {}: {e}",
+                    "calldata-inspector: cannot write {}: {e}", // i18n-ok: benchmark probe, for developers
                     self.path.display()
                 );
             }

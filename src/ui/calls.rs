@@ -75,8 +75,16 @@ pub fn show(ui: &mut egui::Ui, app: &mut App) {
     ui.label(egui::RichText::new(t!("ui.calls.added")).strong());
     let mut remove = None;
     for (i, id) in app.manual_calls.iter().enumerate() {
-        let note = app.call_notes.get(id).map(String::as_str).unwrap_or("");
-        let shown = matches(id) || (!note.is_empty() && matches(note));
+        // The demo's notes have catalogue entries by call ID; other notes are shown as given.
+        let note = app
+            .call_notes
+            .get(id)
+            .map(|given| {
+                crate::i18n::catalogue_text(&format!("demo.call.{id}"), crate::i18n::current())
+                    .unwrap_or_else(|| given.clone())
+            })
+            .unwrap_or_default();
+        let shown = matches(id) || (!note.is_empty() && matches(&note));
         if !shown {
             continue;
         }
@@ -90,7 +98,7 @@ pub fn show(ui: &mut egui::Ui, app: &mut App) {
             }
             let r = ui.selectable_label(selected.as_deref() == Some(id.as_str()), id);
             if !note.is_empty() {
-                ui.weak(note);
+                ui.weak(&note);
             }
             if r.clicked() {
                 query = Some(id.clone());

@@ -240,7 +240,8 @@ fn view(ui: &mut egui::Ui, app: &mut App, i: &Arc<Inspection>) {
                         d.confidence * 100.0
                     ));
                     if let Some(v) = &d.base64 {
-                        ui.label(format!("· {}: {v}", t!("ui.inspector.base64")));
+                        let variant = t!(format!("ui.inspector.base64_variant.{v}"));
+                        ui.label(format!("· {}: {variant}", t!("ui.inspector.base64")));
                     }
                     if d.had_errors {
                         ui.colored_label(theme::warn_color(ui), t!("ui.inspector.charset_errors"));
