@@ -329,7 +329,9 @@ pub fn sign_out(app: &mut App) {
     let key = key_of(app);
     let conn = match app.session.signed_in.get(&key).cloned() {
         Some(c) => c,
-        None => match sign_in_connection(app) {
+        // A session this window did not sign in (e.g. `calldata-inspector signin`): its GUID
+        // is the form's, from the keyring.
+        None => match app.connection() {
             Ok(c) => c,
             Err(e) => {
                 app.session.note = Some((false, e));
