@@ -109,6 +109,7 @@ fn main() {
         keystore: KeystoreSource::Given(Arc::new(Keystore::mock())),
         // The CJK font the real window loads: its glyphs are what the rows are laid out with.
         load_system_font: true,
+        lang: None,
     };
     let mut h = Harness::builder()
         .with_size(SIZE)

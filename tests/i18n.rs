@@ -483,7 +483,9 @@ fn string_prefix(s: &str) -> Option<(usize, usize, bool)> {
     let raw = t.starts_with('r');
     let t = t.strip_prefix('r').unwrap_or(t);
     let hashes = t.bytes().take_while(|&c| c == b'#').count();
-    if (!byte && !raw) || (hashes > 0 && !raw) || t.as_bytes().get(hashes) != Some(&b'"') {
+    let plain_string = !byte && !raw;
+    let hashes_without_raw = hashes > 0 && !raw;
+    if plain_string || hashes_without_raw || t.as_bytes().get(hashes) != Some(&b'"') {
         return None;
     }
     Some((
