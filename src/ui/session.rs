@@ -229,10 +229,13 @@ pub fn state_line(app: &App) -> Option<String> {
     let since = report.received.elapsed();
     Some(match &s.state {
         SessionState::SignedIn => {
-            let age = secs(s.guid_age + since);
+            let age = (s.guid_age + since).as_secs();
             let poll = match s.last_poll {
                 Some(at) => {
-                    let ago = SystemTime::now().duration_since(at).map(secs).unwrap_or(0);
+                    let ago = SystemTime::now()
+                        .duration_since(at)
+                        .map(|d| d.as_secs())
+                        .unwrap_or(0);
                     t!("session.last_poll", ago = ago).into_owned()
                 }
                 None => t!("session.no_poll_yet").into_owned(),
@@ -251,10 +254,6 @@ pub fn state_line(app: &App) -> Option<String> {
             t!("session.state_signed_out", agent = s.agent.as_str()).into_owned()
         }
     })
-}
-
-fn secs(d: Duration) -> u64 {
-    d.as_secs()
 }
 
 /// Whether the form's session is signed in (the status line then ticks every second).
@@ -457,13 +456,5 @@ fn adopt_session_guid(app: &mut App, profile: Option<String>, guid: Guid) {
     }
     if let Some(p) = saved {
         app.worker.send(Request::StoreGuid { profile: p, guid });
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn secs_rounds_down() {
-        assert_eq!(super::secs(std::time::Duration::from_millis(1999)), 1);
     }
 }

@@ -118,6 +118,25 @@ pub fn show(ui: &mut egui::Ui, app: &App) {
 
 #[cfg(test)]
 mod tests {
+    use super::*;
+
+    #[test]
+    fn waiting_counts_down_per_request_and_forgets_finished_waits() {
+        let mut w = Waiting::default();
+        assert_eq!(w.longest(), None);
+        w.hold(1, Duration::from_secs(60));
+        w.hold(2, Duration::ZERO);
+        assert!(
+            w.left(Some(1))
+                .is_some_and(|d| d <= Duration::from_secs(60))
+        );
+        // A zero wait is over at once; an unknown or absent id does not wait.
+        assert_eq!(w.left(Some(2)), None);
+        assert_eq!(w.left(Some(3)), None);
+        assert_eq!(w.left(None), None);
+        assert!(w.longest().is_some());
+    }
+
     #[test]
     fn sizes_read_naturally() {
         assert_eq!(super::size(12), "12 B");
