@@ -149,7 +149,7 @@ impl GatewayClient {
         if let Some(guid) = guid {
             let mut value =
                 HeaderValue::from_str(guid.expose()).map_err(|_| TransportError::Other {
-                    detail: "the GUID contains characters that cannot be sent in a header".into(),
+                    detail: t!("error.guid_header").into_owned(),
                 })?;
             value.set_sensitive(true);
             request = request.header("Guid", value);

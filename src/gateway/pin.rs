@@ -296,7 +296,7 @@ pub fn probe_certificate(
         .lock()
         .ok()
         .and_then(|s| *s)
-        .ok_or_else(|| other("the server presented no certificate".into()))
+        .ok_or_else(|| other(t!("error.no_certificate").into_owned()))
 }
 
 #[cfg(test)]
