@@ -1,15 +1,15 @@
 //! Command line: `query` (headless, scriptable), `simulate`, `profile`, and the window
 //! (no subcommand; `--demo` starts the embedded simulator first).
 
+pub mod calls;
 mod command_line;
 pub mod gen_assets;
 pub mod profile;
 pub mod profile_args;
 pub mod query;
-pub mod calls;
+mod rng_warmup;
 pub mod signin;
 pub mod signout;
-mod rng_warmup;
 pub mod simulate;
 pub mod trust;
 
@@ -171,11 +171,49 @@ fn localize(mut cmd: clap::Command, path: &str) -> clap::Command {
     if let Some(t) = text(key("after")) {
         cmd = cmd.after_long_help(t);
     }
-    let ids: Vec<String> = cmd.get_arguments().map(|a| a.get_id().to_string()).collect();
+    let ids: Vec<String> = cmd
+        .get_arguments()
+        .map(|a| a.get_id().to_string())
+        .collect();
     for id in ids {
         if let Some(t) = text(key(&format!("arg.{id}"))) {
             cmd = cmd.mut_arg(id, |a| a.help(t.clone()).long_help(t));
         }
+    }
+    // clap's own words: the section headings, the usage line and the help/version flags.
+    let (options, arguments) = (t!("cli.heading.options"), t!("cli.heading.arguments"));
+    let ids: Vec<(String, bool)> = cmd
+        .get_arguments()
+        .map(|a| (a.get_id().to_string(), a.is_positional()))
+        .collect();
+    for (id, positional) in ids {
+        let heading = if positional { &arguments } else { &options };
+        cmd = cmd.mut_arg(id, |a| a.help_heading(heading.to_string()));
+    }
+    cmd = cmd
+        .help_template(format!(
+            "{{before-help}}{{about-with-newline}}\n{}{{usage}}\n\n{{all-args}}{{after-help}}",
+            t!("cli.heading.usage")
+        ))
+        .subcommand_help_heading(t!("cli.heading.commands").into_owned())
+        .disable_help_flag(true)
+        .arg(
+            clap::Arg::new("help")
+                .short('h')
+                .long("help")
+                .action(clap::ArgAction::Help)
+                .help(t!("cli.flag.help").into_owned())
+                .help_heading(options.to_string()),
+        );
+    if path.is_empty() {
+        cmd = cmd.disable_version_flag(true).arg(
+            clap::Arg::new("version")
+                .short('V')
+                .long("version")
+                .action(clap::ArgAction::Version)
+                .help(t!("cli.flag.version").into_owned())
+                .help_heading(options.to_string()),
+        );
     }
     let subs: Vec<String> = cmd
         .get_subcommands()
@@ -241,6 +279,7 @@ mod tests {
     #[test]
     fn clap_definitions_are_consistent() {
         command().debug_assert();
+        localize(command(), "").debug_assert();
     }
 
     #[test]
