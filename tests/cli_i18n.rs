@@ -170,6 +170,12 @@ fn usage_errors_and_help_follow_the_language() {
         text.contains("网关主机名") && text.contains("退出码"),
         "{text}"
     );
+    // clap's own framing is in the catalogue too: usage line, headings, the help flag.
+    assert!(
+        text.contains("用法：calldata-inspector query") && text.contains("选项:"),
+        "{text}"
+    );
+    assert!(text.contains("显示帮助"), "{text}");
     let help = run(&["--lang", "en", "query", "--help"], ZH, None);
     let text = String::from_utf8_lossy(&help.stdout);
     assert!(
