@@ -18,7 +18,7 @@ use calldata_inspector::worker::{
     CallData, DecodedView, Inspection, QuerySummary, StructureView, TextRows,
 };
 use egui_kittest::Harness;
-use egui_kittest::kittest::Queryable;
+use egui_kittest::kittest::{NodeT, Queryable};
 
 use super::common::*;
 
@@ -317,6 +317,26 @@ fn chinese_labels_fit_the_default_window_without_overlapping() {
             "{label} at {r:?} is not fully inside the {DEFAULT_SIZE:?} window"
         );
         rects.push((label, r));
+    }
+    // And every other node whose text is Chinese: inside the window, not squeezed to nothing.
+    let by = egui_kittest::kittest::by().predicate(|n| {
+        let text = n.label().or_else(|| n.value()).unwrap_or_default();
+        text.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c))
+    });
+    let all: Vec<(String, egui::Rect)> = h
+        .query_all(by)
+        .map(|n| {
+            let node = n.accesskit_node();
+            let text = node.label().or_else(|| node.value()).unwrap_or_default();
+            (text, n.rect())
+        })
+        .collect();
+    assert!(all.len() > labels.len(), "only {} Chinese nodes", all.len());
+    for (text, r) in &all {
+        assert!(
+            r.width() > 1.0 && r.height() > 1.0 && screen.contains_rect(*r),
+            "{text:?} at {r:?} is clipped by the {DEFAULT_SIZE:?} window"
+        );
     }
     for (i, (a, ra)) in rects.iter().enumerate() {
         for (b, rb) in &rects[i + 1..] {
