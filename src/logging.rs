@@ -104,7 +104,7 @@ pub fn init_in(level: Option<&str>, dir: Option<PathBuf>) -> Result<LogGuard, St
             let layer = tracing_subscriber::fmt::layer()
                 .with_writer(writer)
                 .with_ansi(false)
-                .with_filter(EnvFilter::new(FILE_LEVEL));
+                .with_filter(without_secret_bearers(EnvFilter::new(FILE_LEVEL)));
             (Some(layer), Some(worker), Some(dir), None)
         }
         Some(Err(e)) => (None, None, None, Some(e)),
@@ -131,9 +131,30 @@ pub fn init_in(level: Option<&str>, dir: Option<PathBuf>) -> Result<LogGuard, St
     })
 }
 
+/// Crates whose debug/trace output carries message bodies that hold secrets: zbus and the
+/// Secret Service client print the D-Bus messages that store the GUID in the keyring. They
+/// are held at `warn` whatever level is asked for (a target matches by prefix, so `zbus`
+/// covers the keyring store crate too) (at trace, zbus's own logging also stalled
+/// `signin` in the middle of its keyring call).
+const SECRET_BEARING_TARGETS: [&str; 3] = ["zbus", "zvariant", "secret_service"];
+
+/// `filter` with [`SECRET_BEARING_TARGETS`] capped at `warn`.
+fn without_secret_bearers(mut filter: EnvFilter) -> EnvFilter {
+    for target in SECRET_BEARING_TARGETS {
+        if let Ok(d) = format!("{target}=warn").parse() {
+            filter = filter.add_directive(d);
+        }
+    }
+    filter
+}
+
 /// The stderr filter from the flag, else `RUST_LOG`, else the default; a bad flag is an error
 /// naming the accepted levels, a bad `RUST_LOG` falls back to the default with a note.
 fn stderr_filter(level: Option<&str>) -> Result<EnvFilter, String> {
+    user_filter(level).map(without_secret_bearers)
+}
+
+fn user_filter(level: Option<&str>) -> Result<EnvFilter, String> {
     if let Some(level) = level {
         let bad = |why: String| {
             format!(

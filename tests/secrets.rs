@@ -6,6 +6,8 @@
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use calldata_inspector::cli::signin::{self, Env, SignInArgs};
@@ -93,7 +95,25 @@ impl Scene {
         if let Some(mut s) = child.stdin.take() {
             let _ = s.write_all(stdin.as_bytes());
         }
+        // A stuck command (it once hung in the keyring with trace logging on) fails the test
+        // instead of stalling CI.
+        let done = Arc::new(AtomicBool::new(false));
+        let fired = Arc::new(AtomicBool::new(false));
+        let (d, f, pid) = (done.clone(), fired.clone(), child.id());
+        std::thread::spawn(move || {
+            let start = std::time::Instant::now();
+            while !d.load(Ordering::SeqCst) {
+                if start.elapsed() > Duration::from_secs(120) {
+                    f.store(true, Ordering::SeqCst);
+                    let _ = Command::new("kill").args(["-9", &pid.to_string()]).status();
+                    return;
+                }
+                std::thread::sleep(Duration::from_millis(50));
+            }
+        });
         let out = child.wait_with_output().expect("binary ends");
+        done.store(true, Ordering::SeqCst);
+        assert!(!fired.load(Ordering::SeqCst), "{args:?} hung: {out:?}");
         let name = args.join(" ");
         self.streams
             .push((format!("stdout of {name}"), out.stdout.clone()));
@@ -330,6 +350,88 @@ fn sign_in_and_out_leave_no_password_or_guid_anywhere() {
 
     // The binary writes a log file too; its presence makes the scan meaningful.
     let out = scene.run(&["--log-level", "trace", "profile", "list"], None, "");
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    scene.assert_no_secret(&[&guid, CANARY_PASSWORD, SUPERVISOR_PASSWORD]);
+}
+
+#[test]
+fn binary_sign_in_with_a_real_keyring_leaves_no_secret() {
+    // Needs a Secret Service: scripts/test runs every test inside a D-Bus session with an
+    // unlocked gnome-keyring (scripts/with-keyring), which sets this variable.
+    if std::env::var("CALLDATA_INSPECTOR_REAL_KEYRING").as_deref() != Ok("1") {
+        eprintln!(
+            "NOTICE: binary_sign_in_with_a_real_keyring_leaves_no_secret skipped: run inside \
+             `dbus-run-session -- scripts/with-keyring cargo test --test secrets` (scripts/test does)."
+        );
+        return;
+    }
+    let mut scene = Scene::new();
+    let port = scene.sim.port().to_string();
+    let agent = SUPERVISOR_AGENT.to_string();
+    let ca = scene.ca.to_string_lossy().into_owned();
+    let name = format!("secrets-{}", std::process::id());
+    let out = scene.run(
+        &[
+            "profile",
+            "add",
+            &name,
+            "--host",
+            "127.0.0.1",
+            "--port",
+            &port,
+            "--agent",
+            &agent,
+            "--ca-file",
+            &ca,
+        ],
+        None,
+        "",
+    );
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    let trace = ["--log-level", "trace"];
+    let wrong = scene.run(
+        &[
+            &trace[..],
+            &["signin", "--profile", &name, "--password-stdin"],
+        ]
+        .concat(),
+        None,
+        &format!("{CANARY_PASSWORD}\n"),
+    );
+    assert_ne!(wrong.status.code(), Some(0), "{wrong:?}");
+    let right = scene.run(
+        &[
+            &trace[..],
+            &["signin", "--profile", &name, "--password-stdin"],
+        ]
+        .concat(),
+        None,
+        &format!("{SUPERVISOR_PASSWORD}\n"),
+    );
+    assert_eq!(right.status.code(), Some(0), "{right:?}");
+    let guid = scene
+        .sim
+        .guid_of(SUPERVISOR_AGENT)
+        .expect("signed in")
+        .expose()
+        .to_owned();
+    let query = scene.run(
+        &[
+            &trace[..],
+            &["query", "--profile", &name, "--call-id", CALL_ASCII],
+        ]
+        .concat(),
+        None,
+        "",
+    );
+    assert_eq!(query.status.code(), Some(0), "{query:?}");
+    let out = scene.run(
+        &[&trace[..], &["signout", "--profile", &name]].concat(),
+        None,
+        "",
+    );
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    let out = scene.run(&["profile", "remove", &name], None, "");
     assert_eq!(out.status.code(), Some(0), "{out:?}");
     scene.assert_no_secret(&[&guid, CANARY_PASSWORD, SUPERVISOR_PASSWORD]);
 }
