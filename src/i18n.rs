@@ -119,8 +119,8 @@ pub fn init(explicit: Option<Language>) -> Language {
     lang
 }
 
-/// The text of `key` in `lang` exactly as the compiled catalogue has it: no fallback to
-/// English, no placeholders filled (for checks and tests).
+/// The text of `key` in `lang` exactly as the compiled catalogue has it, or `None`: no
+/// fallback to English, no placeholders filled (optional entries such as help texts, checks).
 pub fn catalogue_text(key: &str, lang: Language) -> Option<String> {
     crate::_rust_i18n_backend()
         .translate(lang.code(), key)
@@ -146,11 +146,6 @@ pub fn catalogue_locales() -> Vec<String> {
         .into_iter()
         .map(std::borrow::Cow::into_owned)
         .collect()
-}
-
-/// `key` in `lang` (English where the catalogue lacks it), for tests that look for a label.
-pub fn text(key: &str, lang: Language) -> String {
-    crate::_rust_i18n_translate(lang.code(), key).into_owned()
 }
 
 #[cfg(test)]
