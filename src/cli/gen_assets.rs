@@ -26,7 +26,13 @@ pub const SHELLS: [Shell; 3] = [Shell::Bash, Shell::Zsh, Shell::Fish];
 
 /// Runs the subcommand: prints each written file, or a plain error and exit code 1.
 pub fn run(args: &GenAssetsArgs) -> ExitCode {
-    match generate(super::command(), &args.out) {
+    // Man pages and completions are English whatever the packager's locale (the doc comments
+    // are, and query's after-help text comes from the catalogue in the current language).
+    let lang = crate::i18n::current();
+    crate::i18n::set_language(crate::i18n::Language::English);
+    let generated = generate(super::command(), &args.out);
+    crate::i18n::set_language(lang);
+    match generated {
         Ok(files) => {
             for f in files {
                 println!("{}", f.display());
