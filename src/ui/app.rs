@@ -150,8 +150,8 @@ pub struct HistoryEntry {
     pub ok: bool,
 }
 
-/// The connection form's fields (the GUID text is never persisted).
-#[derive(Debug, Clone, Default)]
+/// The connection form's fields (the GUID text is never persisted; Debug prints it as `***`).
+#[derive(Clone, Default)]
 pub struct Form {
     /// Profile name.
     pub name: String,
@@ -181,6 +181,25 @@ pub struct Form {
     pub pin_sha256: Option<String>,
     /// The profile's reply size cap in MiB (`None`: the default).
     pub max_reply_mib: Option<u64>,
+}
+
+impl std::fmt::Debug for Form {
+    // The GUID is typed here as plain text, so the derived Debug would print a live credential.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Form")
+            .field("name", &self.name)
+            .field("host", &self.host)
+            .field("port", &self.port)
+            .field("agent", &self.agent)
+            .field("ca_file", &self.ca_file)
+            .field("insecure", &self.insecure)
+            .field("timeout", &self.timeout)
+            .field("guid", &"***")
+            .field("demo", &self.demo)
+            .field("auth", &self.auth)
+            .field("pin_sha256", &self.pin_sha256)
+            .finish_non_exhaustive()
+    }
 }
 
 impl Form {
@@ -1002,5 +1021,25 @@ impl eframe::App for App {
             language: self.language,
         };
         eframe::set_value(storage, eframe::APP_KEY, &persisted);
+    }
+}
+
+#[cfg(test)]
+mod form_tests {
+    use super::Form;
+
+    #[test]
+    fn debug_of_the_form_never_shows_the_guid() {
+        let form = Form {
+            guid: "c4na7y00-5ec7-4e75-9d11-0a0b0c0d0e0f.AgentGateway9".into(),
+            host: "gw".into(),
+            ..Form::new()
+        };
+        let shown = format!("{form:?}");
+        assert!(!shown.contains("c4na7y00"), "{shown}");
+        assert!(
+            shown.contains("guid: \"***\"") && shown.contains("gw"),
+            "{shown}"
+        );
     }
 }
