@@ -15,7 +15,7 @@ use crate::ratelimit::RateLimiter;
 use crate::secret::Guid;
 
 use super::query::{EXIT_OUTPUT, GUID_ENV};
-use super::signin::{Env, Failure, gateway_failure, open_site, report, runtime};
+use super::signin::{Env, Failure, gateway_failure, open_site, report, runtime, with_real_env};
 
 /// How `calls` prints.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -46,22 +46,7 @@ pub struct CallsArgs {
 
 /// Runs `calls` with the real environment, keyring, profiles and streams.
 pub fn run_main(args: &CallsArgs) -> u8 {
-    let profiles = match ProfileStore::open_default() {
-        Ok(p) => p,
-        Err(e) => return report(&mut std::io::stderr(), Err((EXIT_USAGE, e.to_string()))),
-    };
-    let keys = Keystore::platform();
-    run(
-        args,
-        std::env::var_os(GUID_ENV),
-        Env {
-            profiles: &profiles,
-            keys: &keys,
-            stdin: &mut std::io::empty(),
-            stdout: &mut std::io::stdout().lock(),
-            stderr: &mut std::io::stderr().lock(),
-        },
-    )
+    with_real_env(false, |env| run(args, std::env::var_os(GUID_ENV), env))
 }
 
 /// Runs `calls`; `env_guid` is CALLDATA_GUID. Returns the exit code.

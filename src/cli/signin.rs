@@ -162,23 +162,31 @@ fn read_password(stdin: &mut dyn Read) -> Result<Password, Failure> {
     Ok(Password::new(line.strip_suffix('\r').unwrap_or(line)))
 }
 
-/// Runs `signin` with the real keyring, profiles and streams.
-pub fn run_main(args: &SignInArgs) -> u8 {
+/// Runs a session command with the real profiles, keyring and streams (`stdin` only when it
+/// reads a password; otherwise empty, so nothing ever waits on the terminal).
+pub(crate) fn with_real_env(read_stdin: bool, f: impl FnOnce(Env<'_>) -> u8) -> u8 {
     let profiles = match ProfileStore::open_default() {
         Ok(p) => p,
         Err(e) => return report(&mut std::io::stderr(), Err((EXIT_USAGE, e.to_string()))),
     };
     let keys = Keystore::platform();
-    run(
-        args,
-        Env {
-            profiles: &profiles,
-            keys: &keys,
-            stdin: &mut std::io::stdin().lock(),
-            stdout: &mut std::io::stdout().lock(),
-            stderr: &mut std::io::stderr().lock(),
-        },
-    )
+    let mut stdin: Box<dyn Read> = if read_stdin {
+        Box::new(std::io::stdin().lock())
+    } else {
+        Box::new(std::io::empty())
+    };
+    f(Env {
+        profiles: &profiles,
+        keys: &keys,
+        stdin: &mut *stdin,
+        stdout: &mut std::io::stdout().lock(),
+        stderr: &mut std::io::stderr().lock(),
+    })
+}
+
+/// Runs `signin` with the real keyring, profiles and streams.
+pub fn run_main(args: &SignInArgs) -> u8 {
+    with_real_env(true, |env| run(args, env))
 }
 
 /// Runs `signin`; returns the exit code.

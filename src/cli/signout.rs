@@ -10,7 +10,7 @@ use crate::keystore::Keystore;
 use crate::profiles::ProfileStore;
 
 use super::query::EXIT_OUTPUT;
-use super::signin::{Env, Failure, gateway_failure, open_site, report, runtime};
+use super::signin::{Env, Failure, gateway_failure, open_site, report, runtime, with_real_env};
 
 /// Arguments of `signout`.
 #[derive(Debug, Clone, clap::Args)]
@@ -26,21 +26,7 @@ pub struct SignOutArgs {
 
 /// Runs `signout` with the real keyring, profiles and streams.
 pub fn run_main(args: &SignOutArgs) -> u8 {
-    let profiles = match ProfileStore::open_default() {
-        Ok(p) => p,
-        Err(e) => return report(&mut std::io::stderr(), Err((EXIT_USAGE, e.to_string()))),
-    };
-    let keys = Keystore::platform();
-    run(
-        args,
-        Env {
-            profiles: &profiles,
-            keys: &keys,
-            stdin: &mut std::io::empty(),
-            stdout: &mut std::io::stdout().lock(),
-            stderr: &mut std::io::stderr().lock(),
-        },
-    )
+    with_real_env(false, |env| run(args, env))
 }
 
 /// Runs `signout`; returns the exit code.
