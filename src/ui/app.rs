@@ -186,7 +186,7 @@ pub struct Form {
 impl std::fmt::Debug for Form {
     // The GUID is typed here as plain text, so the derived Debug would print a live credential.
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Form")
+        f.debug_struct("Form") // i18n-ok: a Debug type name, not UI text
             .field("name", &self.name)
             .field("host", &self.host)
             .field("port", &self.port)
