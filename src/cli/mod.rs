@@ -7,7 +7,6 @@ pub mod gen_assets;
 pub mod profile;
 pub mod profile_args;
 pub mod query;
-mod rng_warmup;
 pub mod signin;
 pub mod signout;
 pub mod simulate;
@@ -123,9 +122,6 @@ pub fn main() -> ExitCode {
             });
         }
     };
-    // A query's TLS handshake needs the seeded random generator: seed it while the rest
-    // starts up (see rng_warmup); the guard waits for the thread before the process exits.
-    let _rng = matches!(cli.command, Some(Command::Query(_))).then(rng_warmup::RngWarmup::start);
     // Kept until main returns so the file writer flushes the last lines.
     let _log = match crate::logging::init(cli.log_level.as_deref()) {
         Ok(guard) => guard,
