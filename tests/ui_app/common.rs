@@ -6,7 +6,9 @@ use std::time::{Duration, Instant};
 use calldata_inspector::keystore::Keystore;
 use calldata_inspector::profiles::ProfileStore;
 use calldata_inspector::ui::{App, AppConfig};
-use calldata_inspector::worker::KeystoreSource;
+use calldata_inspector::worker::{
+    CallData, DecodedView, KeystoreSource, QuerySummary, StructureView, TextRows,
+};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 
@@ -104,4 +106,52 @@ pub fn click(h: &mut Harness<'static, App>, label: &str) {
 /// Whether some node's label contains `text`.
 pub fn shows(h: &Harness<'static, App>, text: &str) -> bool {
     h.query_all_by_label_contains(text).next().is_some()
+}
+
+/// The decoded text of [`zh_inspection`].
+pub const ZH: &str = "客户姓名=张三&诉求=查询账单";
+
+/// A decoded Chinese key=value reply, so the inspector shows its views without a query.
+pub fn zh_inspection() -> Arc<calldata_inspector::worker::Inspection> {
+    let raw = format!("{{\"message\":\"success\",\"retcode\":\"0\",\"result\":\"{ZH}\"}}");
+    let pairs = vec![
+        ("客户姓名".to_owned(), "张三".to_owned()),
+        ("诉求".to_owned(), "查询账单".to_owned()),
+    ];
+    Arc::new(calldata_inspector::worker::Inspection {
+        spec_summary: QuerySummary {
+            host: "127.0.0.1".into(),
+            port: 8043,
+            agent: "1001".into(),
+            call_id: "1700-zh".into(),
+            encoded: false,
+        },
+        at: std::time::SystemTime::now(),
+        http_status: 200,
+        elapsed: Duration::from_millis(12),
+        content_type: Some("application/json".into()),
+        raw: Arc::new(raw.clone().into_bytes()),
+        raw_rows: Arc::new(TextRows::new(raw)),
+        retcode: Some("0".into()),
+        retcode_meaning: Some("success".into()),
+        message: Some("success".into()),
+        error: None,
+        data: Some(CallData {
+            bytes: Arc::new(ZH.as_bytes().to_vec()),
+            base64: None,
+        }),
+        decoded: Some(DecodedView {
+            bytes: Arc::new(ZH.as_bytes().to_vec()),
+            text: Arc::new(TextRows::new(ZH.to_owned())),
+            charset: "UTF-8",
+            confidence: 1.0,
+            had_errors: false,
+            base64: None,
+            structure: StructureView::KeyValue {
+                separator: '&',
+                pairs: Arc::new(pairs),
+            },
+        }),
+        report: Arc::new(b"{\"agent\":1001}\n".to_vec()),
+    })
 }

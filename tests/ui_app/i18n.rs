@@ -9,14 +9,10 @@
 //! English undisturbed.
 
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex, MutexGuard};
-use std::time::{Duration, SystemTime};
+use std::sync::{Mutex, MutexGuard};
 
 use calldata_inspector::i18n::{self, Language};
 use calldata_inspector::ui::{App, AppConfig};
-use calldata_inspector::worker::{
-    CallData, DecodedView, Inspection, QuerySummary, StructureView, TextRows,
-};
 use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT, Queryable};
 
@@ -74,51 +70,6 @@ fn window(config: AppConfig, storage: Option<MemStorage>) -> Harness<'static, Ap
         )
     });
     h
-}
-
-/// A decoded Chinese key=value reply, so the inspector shows its views.
-fn zh_reply() -> Arc<Inspection> {
-    let text = "客户姓名=张三&诉求=查询账单";
-    let raw = format!("{{\"message\":\"success\",\"retcode\":\"0\",\"result\":\"{text}\"}}");
-    Arc::new(Inspection {
-        spec_summary: QuerySummary {
-            host: "127.0.0.1".into(),
-            port: 8043,
-            agent: "1001".into(),
-            call_id: "1700-zh".into(),
-            encoded: false,
-        },
-        at: SystemTime::now(),
-        http_status: 200,
-        elapsed: Duration::from_millis(12),
-        content_type: Some("application/json".into()),
-        raw: Arc::new(raw.clone().into_bytes()),
-        raw_rows: Arc::new(TextRows::new(raw)),
-        retcode: Some("0".into()),
-        retcode_meaning: Some("success".into()),
-        message: Some("success".into()),
-        error: None,
-        data: Some(CallData {
-            bytes: Arc::new(text.as_bytes().to_vec()),
-            base64: None,
-        }),
-        decoded: Some(DecodedView {
-            bytes: Arc::new(text.as_bytes().to_vec()),
-            text: Arc::new(TextRows::new(text.to_owned())),
-            charset: "UTF-8",
-            confidence: 1.0,
-            had_errors: false,
-            base64: None,
-            structure: StructureView::KeyValue {
-                separator: '&',
-                pairs: Arc::new(vec![
-                    ("客户姓名".to_owned(), "张三".to_owned()),
-                    ("诉求".to_owned(), "查询账单".to_owned()),
-                ]),
-            },
-        }),
-        report: Arc::new(b"{\"agent\":1001}\n".to_vec()),
-    })
 }
 
 /// Labels of the main screen (connection form, call list, inspector, top bar) by language.
@@ -179,7 +130,7 @@ fn main_screens_render_in_chinese_and_are_found_by_their_chinese_labels() {
     assert_shows_all(&h, &MAIN_ZH);
     assert_shows_none(&h, &MAIN_EN);
     // The inspector with a reply: its tabs, the key/value table and the status bar.
-    h.state_mut().show_inspection(zh_reply());
+    h.state_mut().show_inspection(zh_inspection());
     settle(&mut h);
     click(&mut h, "结构");
     assert_shows_all(
@@ -274,7 +225,7 @@ fn chinese_labels_fit_the_default_window_without_overlapping() {
     let _lang = language(Language::SimplifiedChinese);
     let fx = Fixture::new();
     let mut h = window(fx.config(), None);
-    h.state_mut().show_inspection(zh_reply());
+    h.state_mut().show_inspection(zh_inspection());
     settle(&mut h);
     let screen = egui::Rect::from_min_size(egui::Pos2::ZERO, DEFAULT_SIZE.into());
     let labels = [

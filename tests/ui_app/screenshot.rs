@@ -23,7 +23,8 @@ fn window_renders_with_decoded_chinese_data() {
             Some(calldata_inspector::ui::fonts::FontStatus::Searching)
         )
     });
-    h.state_mut().show_inspection(super::views::zh_inspection());
+    h.state_mut()
+        .show_inspection(super::common::zh_inspection());
     h.run();
     let image = h.render().expect("render");
     let first = image.get_pixel(0, 0);

@@ -2,63 +2,12 @@
 //! text rendered through the system CJK font (kittest fails on a missing glyph, so this also
 //! proves the font is loaded).
 
-use std::sync::Arc;
-use std::time::{Duration, SystemTime};
-
 use calldata_inspector::ui::View;
 use calldata_inspector::ui::fonts::FontStatus;
-use calldata_inspector::worker::{
-    CallData, DecodedView, ExportKind, Inspection, QuerySummary, StructureView, TextRows,
-};
+use calldata_inspector::worker::ExportKind;
 use egui::{Key, Modifiers};
 
 use super::common::*;
-
-const ZH: &str = "客户姓名=张三&诉求=查询账单";
-
-pub fn zh_inspection() -> Arc<Inspection> {
-    let raw = format!("{{\"message\":\"success\",\"retcode\":\"0\",\"result\":\"{ZH}\"}}");
-    let pairs = vec![
-        ("客户姓名".to_owned(), "张三".to_owned()),
-        ("诉求".to_owned(), "查询账单".to_owned()),
-    ];
-    Arc::new(Inspection {
-        spec_summary: QuerySummary {
-            host: "127.0.0.1".into(),
-            port: 8043,
-            agent: "1001".into(),
-            call_id: "1700-zh".into(),
-            encoded: false,
-        },
-        at: SystemTime::now(),
-        http_status: 200,
-        elapsed: Duration::from_millis(12),
-        content_type: Some("application/json".into()),
-        raw: Arc::new(raw.clone().into_bytes()),
-        raw_rows: Arc::new(TextRows::new(raw)),
-        retcode: Some("0".into()),
-        retcode_meaning: Some("success".into()),
-        message: Some("success".into()),
-        error: None,
-        data: Some(CallData {
-            bytes: Arc::new(ZH.as_bytes().to_vec()),
-            base64: None,
-        }),
-        decoded: Some(DecodedView {
-            bytes: Arc::new(ZH.as_bytes().to_vec()),
-            text: Arc::new(TextRows::new(ZH.to_owned())),
-            charset: "UTF-8",
-            confidence: 1.0,
-            had_errors: false,
-            base64: None,
-            structure: StructureView::KeyValue {
-                separator: '&',
-                pairs: Arc::new(pairs),
-            },
-        }),
-        report: Arc::new(b"{\"agent\":1001}\n".to_vec()),
-    })
-}
 
 fn app_with_font(fx: &Fixture) -> egui_kittest::Harness<'static, calldata_inspector::ui::App> {
     let mut cfg = fx.config();
