@@ -4,7 +4,6 @@
 //! Without that variable the test prints a notice and skips (a developer desktop's real
 //! keyring is not touched by default).
 
-use std::collections::HashMap;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
@@ -15,6 +14,11 @@ use calldata_inspector::ui::{App, AppConfig};
 use calldata_inspector::worker::KeystoreSource;
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
+
+#[allow(dead_code)]
+#[path = "ui_app/common.rs"]
+mod common;
+use common::MemStorage;
 
 fn enabled() -> bool {
     if std::env::var("CALLDATA_INSPECTOR_REAL_KEYRING").as_deref() == Ok("1") {
@@ -28,23 +32,6 @@ fn enabled() -> bool {
          `dbus-run-session -- scripts/with-keyring cargo test --test keyring_real` (scripts/test does)."
     );
     false
-}
-
-/// eframe storage kept in memory so the test can read what the app persists.
-#[derive(Default)]
-struct MemStorage(HashMap<String, String>);
-
-impl eframe::Storage for MemStorage {
-    fn get_string(&self, key: &str) -> Option<String> {
-        self.0.get(key).cloned()
-    }
-    fn set_string(&mut self, key: &str, value: String) {
-        self.0.insert(key.to_owned(), value);
-    }
-    fn remove_string(&mut self, key: &str) {
-        self.0.remove(key);
-    }
-    fn flush(&mut self) {}
 }
 
 fn unique_secret() -> String {
@@ -137,7 +124,7 @@ fn window_saves_guid_in_secret_service_and_nowhere_else() {
 
     let mut storage = MemStorage::default();
     eframe::App::save(h.state_mut(), &mut storage);
-    let persisted: String = storage.0.values().cloned().collect();
+    let persisted: String = storage.all_text();
     assert!(!persisted.is_empty(), "the app persisted nothing");
     assert!(!persisted.contains(&secret), "GUID in eframe storage");
 

@@ -500,43 +500,7 @@ mod window {
 
     use super::common::*;
     use super::*;
-    use calldata_inspector::ui::{App, InspectorState};
     use calldata_inspector::worker::ExportKind;
-    use egui_kittest::Harness;
-
-    #[derive(Default)]
-    struct MemStorage(std::collections::HashMap<String, String>);
-
-    impl eframe::Storage for MemStorage {
-        fn get_string(&self, key: &str) -> Option<String> {
-            self.0.get(key).cloned()
-        }
-        fn set_string(&mut self, key: &str, value: String) {
-            self.0.insert(key.to_owned(), value);
-        }
-        fn remove_string(&mut self, key: &str) {
-            self.0.remove(key);
-        }
-        fn flush(&mut self) {}
-    }
-
-    fn wait_reply(h: &mut Harness<'static, App>, what: &str) {
-        wait_until(h, what, |app| {
-            matches!(
-                app.state(),
-                InspectorState::Done(_) | InspectorState::Failed { .. }
-            )
-        });
-    }
-
-    fn pick(h: &mut Harness<'static, App>, id: &str) {
-        use egui_kittest::kittest::Queryable;
-        h.query_all_by_label(id)
-            .next()
-            .unwrap_or_else(|| panic!("call {id} not listed"))
-            .click();
-        settle(h);
-    }
 
     #[test]
     fn window_flows_leave_no_guid_in_files_or_storage() {
@@ -574,7 +538,7 @@ mod window {
         }
         let mut storage = MemStorage::default();
         eframe::App::save(h.state_mut(), &mut storage);
-        let saved: String = storage.0.values().cloned().collect();
+        let saved: String = storage.all_text();
         std::fs::write(scene.dir("state").join("eframe-storage.txt"), saved).expect("written");
         for entry in std::fs::read_dir(fx.dir.path())
             .expect("profile dir")

@@ -288,18 +288,8 @@ mod window {
     use super::common::*;
     use super::*;
     use calldata_inspector::profiles::ProfileStore;
-    use calldata_inspector::ui::{App, InspectorState};
-    use egui_kittest::Harness;
+    use calldata_inspector::ui::InspectorState;
     use egui_kittest::kittest::Queryable;
-
-    fn wait_reply(h: &mut Harness<'static, App>, what: &str) {
-        wait_until(h, what, |app| {
-            matches!(
-                app.state(),
-                InspectorState::Done(_) | InspectorState::Failed { .. }
-            )
-        });
-    }
 
     #[test]
     fn window_offers_the_fingerprint_and_trusting_it_makes_the_query_work() {

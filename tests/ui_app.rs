@@ -2,6 +2,7 @@
 //! queries against the embedded simulator, views, export and every error state.
 
 mod ui_app {
+    #[allow(dead_code)]
     pub mod common;
     mod form;
     mod live;

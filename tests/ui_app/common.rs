@@ -1,11 +1,13 @@
 //! Shared set-up: an App with a temp profile dir and the in-memory mock keyring.
 
+use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use calldata_inspector::keystore::Keystore;
 use calldata_inspector::profiles::ProfileStore;
-use calldata_inspector::ui::{App, AppConfig};
+use calldata_inspector::ui::fonts::FontStatus;
+use calldata_inspector::ui::{App, AppConfig, InspectorState};
 use calldata_inspector::worker::{
     CallData, DecodedView, KeystoreSource, QuerySummary, StructureView, TextRows,
 };
@@ -54,6 +56,46 @@ pub fn harness(config: AppConfig) -> Harness<'static, App> {
     h
 }
 
+/// The window with the system CJK font loaded: the call data is Chinese, and kittest fails on
+/// a glyph no font has.
+pub fn cjk_harness(mut config: AppConfig) -> Harness<'static, App> {
+    config.load_system_font = true;
+    let mut h = harness(config);
+    wait_until(&mut h, "the CJK font search", |app| {
+        app.font_status() != Some(FontStatus::Searching)
+    });
+    let status = h.state().font_status();
+    assert!(
+        matches!(status, Some(FontStatus::Loaded(_))),
+        "no CJK font found ({status:?}); install fonts-noto-cjk"
+    );
+    h
+}
+
+/// eframe storage in memory, so a test can read what the app saved or restart it from that.
+#[derive(Default, Clone)]
+pub struct MemStorage(pub HashMap<String, String>);
+
+impl MemStorage {
+    /// Everything stored, as one string to search.
+    pub fn all_text(&self) -> String {
+        self.0.values().cloned().collect()
+    }
+}
+
+impl eframe::Storage for MemStorage {
+    fn get_string(&self, key: &str) -> Option<String> {
+        self.0.get(key).cloned()
+    }
+    fn set_string(&mut self, key: &str, value: String) {
+        self.0.insert(key.to_owned(), value);
+    }
+    fn remove_string(&mut self, key: &str) {
+        self.0.remove(key);
+    }
+    fn flush(&mut self) {}
+}
+
 /// Runs frames until the UI settles; while a query runs, the spinner keeps repainting, so
 /// stopping at the step limit is normal then.
 pub fn settle(h: &mut Harness<'static, App>) {
@@ -75,6 +117,25 @@ pub fn wait_until(h: &mut Harness<'static, App>, what: &str, cond: impl Fn(&App)
         );
         std::thread::sleep(Duration::from_millis(10));
     }
+}
+
+/// Steps frames until the inspector has an answer: a decoded reply or an error.
+pub fn wait_reply(h: &mut Harness<'static, App>, what: &str) {
+    wait_until(h, what, |app| {
+        matches!(
+            app.state(),
+            InspectorState::Done(_) | InspectorState::Failed { .. }
+        )
+    });
+}
+
+/// Clicks call `id` in the call list.
+pub fn pick(h: &mut Harness<'static, App>, id: &str) {
+    h.query_all_by_label(id)
+        .next()
+        .unwrap_or_else(|| panic!("call {id} not listed"))
+        .click();
+    settle(h);
 }
 
 /// Types into the text field labelled `label` (replacing nothing: fields start empty).

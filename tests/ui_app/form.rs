@@ -81,23 +81,6 @@ fn pasted_call_ids_are_listed_and_filtered() {
     );
 }
 
-/// eframe storage kept in memory.
-#[derive(Default)]
-struct MemStorage(std::collections::HashMap<String, String>);
-
-impl eframe::Storage for MemStorage {
-    fn get_string(&self, key: &str) -> Option<String> {
-        self.0.get(key).cloned()
-    }
-    fn set_string(&mut self, key: &str, value: String) {
-        self.0.insert(key.to_owned(), value);
-    }
-    fn remove_string(&mut self, key: &str) {
-        self.0.remove(key);
-    }
-    fn flush(&mut self) {}
-}
-
 #[test]
 fn persisted_state_has_last_profile_and_view_but_no_secret() {
     let fx = Fixture::new();
@@ -113,7 +96,7 @@ fn persisted_state_has_last_profile_and_view_but_no_secret() {
     click(&mut h, "Hex");
     let mut storage = MemStorage::default();
     eframe::App::save(h.state_mut(), &mut storage);
-    let saved: String = storage.0.values().cloned().collect();
+    let saved: String = storage.all_text();
     assert!(saved.contains("site-b"), "{saved}");
     assert!(saved.contains("Hex"), "{saved}");
     assert!(!saved.contains(SECRET), "GUID in eframe storage");

@@ -8,7 +8,6 @@
 //! (tests/ui_i18n.rs) and take turns through `LANGUAGE`: the other window tests run in
 //! English undisturbed.
 
-use std::collections::HashMap;
 use std::sync::{Mutex, MutexGuard};
 
 use calldata_inspector::i18n::{self, Language};
@@ -29,23 +28,6 @@ fn language(lang: Language) -> MutexGuard<'static, ()> {
 
 /// The default window size (ui::run's inner size).
 const DEFAULT_SIZE: [f32; 2] = [1180.0, 760.0];
-
-/// eframe storage in memory, so a test can restart the window with what it saved.
-#[derive(Default, Clone)]
-struct MemStorage(HashMap<String, String>);
-
-impl eframe::Storage for MemStorage {
-    fn get_string(&self, key: &str) -> Option<String> {
-        self.0.get(key).cloned()
-    }
-    fn set_string(&mut self, key: &str, value: String) {
-        self.0.insert(key.to_owned(), value);
-    }
-    fn remove_string(&mut self, key: &str) {
-        self.0.remove(key);
-    }
-    fn flush(&mut self) {}
-}
 
 /// The real App with the system CJK font (a Chinese label without glyphs would not render),
 /// optionally restarted from `storage`.

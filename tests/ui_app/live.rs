@@ -12,7 +12,6 @@ use calldata_inspector::simulator::data::{
     OFFLINE_AGENT, ZH_GBK_SOURCE, expected_bytes,
 };
 use calldata_inspector::simulator::{SimConfig, SimulatorThread};
-use calldata_inspector::ui::fonts::FontStatus;
 use calldata_inspector::ui::{App, DemoGateway, InspectorState, View};
 use calldata_inspector::worker::ExportKind;
 use egui::accesskit::Role;
@@ -30,34 +29,16 @@ fn simulator(cfg: SimConfig) -> SimulatorThread {
     .expect("simulator")
 }
 
-/// The window with the CJK font loaded (kittest fails on a glyph no font has).
+/// The window with the CJK font, on the demo gateway `demo` if given.
 fn window(fx: &Fixture, demo: Option<&SimulatorThread>) -> Harness<'static, App> {
     let mut cfg = fx.config();
     cfg.demo = demo.map(DemoGateway::from_simulator);
-    cfg.load_system_font = true;
-    let mut h = harness(cfg);
-    wait_until(&mut h, "the CJK font search", |app| {
-        app.font_status() != Some(FontStatus::Searching)
-    });
-    assert!(
-        matches!(h.state().font_status(), Some(FontStatus::Loaded(_))),
-        "no CJK font found; install fonts-noto-cjk"
-    );
-    h
+    cjk_harness(cfg)
 }
 
 /// The `--demo` window on a simulator started by the test.
 fn demo_window(fx: &Fixture, sim: &SimulatorThread) -> Harness<'static, App> {
     window(fx, Some(sim))
-}
-
-fn wait_reply(h: &mut Harness<'static, App>, what: &str) {
-    wait_until(h, what, |app| {
-        matches!(
-            app.state(),
-            InspectorState::Done(_) | InspectorState::Failed { .. }
-        )
-    });
 }
 
 /// The readable message the inspector shows for the last query.

@@ -9,8 +9,7 @@ use calldata_inspector::simulator::data::{
     SUPERVISOR_PASSWORD, expected_plain_text,
 };
 use calldata_inspector::simulator::{SimConfig, SimulatorThread};
-use calldata_inspector::ui::fonts::FontStatus;
-use calldata_inspector::ui::{App, DemoGateway, InspectorState};
+use calldata_inspector::ui::{App, DemoGateway};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 
@@ -25,16 +24,11 @@ fn simulator(certs: &tempfile::TempDir, cfg: SimConfig) -> SimulatorThread {
     .expect("simulator")
 }
 
-/// The window with the CJK font loaded (decoded call data is Chinese).
+/// The window with the CJK font, on the demo gateway `demo` if given.
 fn window(fx: &Fixture, demo: Option<&SimulatorThread>) -> Harness<'static, App> {
     let mut cfg = fx.config();
     cfg.demo = demo.map(DemoGateway::from_simulator);
-    cfg.load_system_font = true;
-    let mut h = harness(cfg);
-    wait_until(&mut h, "the CJK font search", |app| {
-        app.font_status() != Some(FontStatus::Searching)
-    });
-    h
+    cjk_harness(cfg)
 }
 
 /// Fills the form for `agent` on the simulator and switches it to signing in.
@@ -84,15 +78,6 @@ fn click_first(h: &mut Harness<'static, App>, label: &str) {
     settle(h);
     h.query_all_by_label(label).next().unwrap().click();
     settle(h);
-}
-
-fn wait_reply(h: &mut Harness<'static, App>, what: &str) {
-    wait_until(h, what, |app| {
-        matches!(
-            app.state(),
-            InspectorState::Done(_) | InspectorState::Failed { .. }
-        )
-    });
 }
 
 #[test]

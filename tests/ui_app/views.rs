@@ -3,25 +3,13 @@
 //! proves the font is loaded).
 
 use calldata_inspector::ui::View;
-use calldata_inspector::ui::fonts::FontStatus;
 use calldata_inspector::worker::ExportKind;
 use egui::{Key, Modifiers};
 
 use super::common::*;
 
 fn app_with_font(fx: &Fixture) -> egui_kittest::Harness<'static, calldata_inspector::ui::App> {
-    let mut cfg = fx.config();
-    cfg.load_system_font = true;
-    let mut h = harness(cfg);
-    wait_until(&mut h, "the CJK font search", |app| {
-        app.font_status() != Some(FontStatus::Searching)
-    });
-    let status = h.state().font_status();
-    assert!(
-        matches!(status, Some(FontStatus::Loaded(_))),
-        "no CJK font found ({status:?}); install fonts-noto-cjk"
-    );
-    h
+    cjk_harness(fx.config())
 }
 
 #[test]
