@@ -224,7 +224,7 @@ fn cli_every_fault_mode_is_explained_and_the_next_query_works() {
             name: "reply over the cap",
             args: call(CALL_20MIB, &["--encoded", "--max-reply-mib", "1"]),
             exit: 4,
-            says: &["larger than the 1 MiB limit", "not read"],
+            says: &["larger than the 1 MiB limit", "not read", "--max-reply-mib"],
         },
         Row {
             name: "wrong Content-Type (tolerated)",
@@ -411,15 +411,7 @@ mod window {
     use super::*;
     use calldata_inspector::ui::{App, InspectorState};
     use egui_kittest::Harness;
-
-    fn wait_reply(h: &mut Harness<'static, App>, what: &str) {
-        wait_until(h, what, |app| {
-            matches!(
-                app.state(),
-                InspectorState::Done(_) | InspectorState::Failed { .. }
-            )
-        });
-    }
+    use egui_kittest::kittest::Queryable;
 
     fn shown_error(h: &Harness<'static, App>) -> Option<String> {
         let message = match h.state().state() {
@@ -431,9 +423,10 @@ mod window {
         Some(message)
     }
 
-    /// The form filled by hand for `port`, with `calls` in the call list.
+    /// The form filled by hand for `port`, with `calls` in the call list; with the CJK font,
+    /// since the big call's data is Chinese.
     fn window_on(fx: &Fixture, gw: &Gateway, port: u16, calls: &[&str]) -> Harness<'static, App> {
-        let mut h = fx.harness();
+        let mut h = cjk_harness(fx.config());
         type_into(&mut h, "Profile name", "faults");
         type_into(&mut h, "Host", "127.0.0.1");
         replace_text(&mut h, "Port", &port.to_string());
@@ -443,15 +436,6 @@ mod window {
         type_into(&mut h, "Add call IDs", &calls.join(" "));
         click(&mut h, "Add");
         h
-    }
-
-    fn pick(h: &mut Harness<'static, App>, id: &str) {
-        use egui_kittest::kittest::Queryable;
-        h.query_all_by_label(id)
-            .next()
-            .unwrap_or_else(|| panic!("call {id} not listed"))
-            .click();
-        settle(h);
     }
 
     #[test]
@@ -470,6 +454,50 @@ mod window {
             wait_reply(&mut h, "the next query");
             assert_eq!(shown_error(&h), None, "after {call}");
         }
+    }
+
+    #[test]
+    fn window_reply_limit_refuses_a_huge_reply_and_is_saved_with_the_profile() {
+        let gw = gateway(no_limit());
+        let fx = Fixture::new();
+        let mut h = window_on(&fx, &gw, gw.sim.port(), &[CALL_20MIB]);
+        type_into(&mut h, "Reply limit (MiB)", "1");
+        pick(&mut h, CALL_20MIB);
+        wait_reply(&mut h, "the capped query");
+        let m = shown_error(&h).expect("the huge reply is refused");
+        assert!(m.contains("larger than the 1 MiB limit"), "{m}");
+        assert!(
+            m.contains("Reply limit (MiB) field"),
+            "names the field: {m}"
+        );
+
+        // A limit the CLI would reject is named in plain words and nothing is sent.
+        let sent = gw.sim.requests().len();
+        replace_text(&mut h, "Reply limit (MiB)", "0");
+        pick(&mut h, CALL_20MIB);
+        let m = shown_error(&h).expect("the bad limit is reported");
+        assert!(m.contains("1 to 4096"), "{m}");
+        assert_eq!(gw.sim.requests().len(), sent, "a request went out");
+
+        replace_text(&mut h, "Reply limit (MiB)", "30");
+        pick(&mut h, CALL_20MIB);
+        wait_reply(&mut h, "the query under a raised limit");
+        assert_eq!(shown_error(&h), None, "30 MiB admits the 27 MiB reply");
+
+        click(&mut h, "Save profile");
+        let saved = calldata_inspector::profiles::ProfileStore::in_dir(fx.dir.path())
+            .get("faults")
+            .expect("profile saved");
+        assert_eq!(saved.max_reply_mib, Some(30));
+        let mut again = fx.harness();
+        again.state_mut().select_profile("faults");
+        settle(&mut again);
+        let shown = again.get_by_label("Reply limit (MiB)").value();
+        assert_eq!(
+            shown.as_deref(),
+            Some("30"),
+            "the limit comes back with the profile"
+        );
     }
 
     #[test]

@@ -289,6 +289,7 @@ fn window_wording_replaces_command_line_options_in_both_languages() {
         let messages = [
             TransportError::CertUntrusted.to_string(),
             TransportError::Timeout { secs: 3 }.to_string(),
+            TransportError::TooLarge { limit_mib: 1 }.to_string(),
             ReplyError::Retcode {
                 code: "000-003".into(),
                 message: String::new(),
@@ -300,6 +301,7 @@ fn window_wording_replaces_command_line_options_in_both_languages() {
             assert!(
                 !shown.contains("--ca-file")
                     && !shown.contains("--timeout")
+                    && !shown.contains("--max-reply-mib")
                     && !shown.contains("--guid-stdin"),
                 "{lang}: {shown}"
             );

@@ -179,8 +179,8 @@ pub struct Form {
     pub phone: String,
     /// The pinned certificate's SHA-256 fingerprint (`AB:CD:…`), if the profile has one.
     pub pin_sha256: Option<String>,
-    /// The profile's reply size cap in MiB (`None`: the default).
-    pub max_reply_mib: Option<u64>,
+    /// The profile's reply size cap in MiB as typed (empty: the default).
+    pub max_reply: String,
 }
 
 impl std::fmt::Debug for Form {
@@ -198,6 +198,7 @@ impl std::fmt::Debug for Form {
             .field("demo", &self.demo)
             .field("auth", &self.auth)
             .field("pin_sha256", &self.pin_sha256)
+            .field("max_reply", &self.max_reply)
             .finish_non_exhaustive()
     }
 }
@@ -402,7 +403,7 @@ impl App {
             auth: AuthMode::PastedGuid,
             phone: String::new(),
             pin_sha256: None,
-            max_reply_mib: None,
+            max_reply: String::new(),
         };
         self.selected_profile = Some(DEMO_PROFILE.to_owned());
         self.guid_note = Some((true, t!("ui.connection.demo_guid_note").into_owned()));
@@ -434,7 +435,7 @@ impl App {
             auth: p.auth,
             phone: p.phone.unwrap_or_default(),
             pin_sha256: p.pin_sha256,
-            max_reply_mib: p.max_reply_mib,
+            max_reply: p.max_reply_mib.map(|m| m.to_string()).unwrap_or_default(),
         };
         self.selected_profile = Some(p.name.clone());
         self.guid_note = Some((true, t!("ui.connection.guid_loading").into_owned()));

@@ -79,6 +79,15 @@ pub fn show(ui: &mut egui::Ui, app: &mut App) {
                 true,
                 false,
             );
+            let l = ui.label(t!("ui.connection.max_reply"));
+            ui.add(
+                TextEdit::singleline(&mut app.form.max_reply)
+                    .hint_text((crate::gateway::DEFAULT_MAX_BODY >> 20).to_string())
+                    .desired_width(220.0),
+            )
+            .labelled_by(l.id)
+            .on_hover_text(t!("ui.connection.max_reply_hint"));
+            ui.end_row();
             super::session::auth_row(ui, app);
             if app.form.auth == AuthMode::SignIn {
                 super::session::sign_in_rows(ui, app);
@@ -292,8 +301,28 @@ pub fn profile_from_form(form: &Form) -> Result<Profile, String> {
         auth: form.auth,
         phone: Some(form.phone.trim().to_owned()).filter(|p| !p.is_empty()),
         pin_sha256: form.pin_sha256.clone(),
-        max_reply_mib: form.max_reply_mib,
+        max_reply_mib: parse_max_reply(&form.max_reply)?,
     })
+}
+
+/// The reply cap as typed: empty for the default, else whole MiB from 1 to 4096 (the CLI's
+/// `--max-reply-mib` range).
+fn parse_max_reply(text: &str) -> Result<Option<u64>, String> {
+    let text = text.trim();
+    if text.is_empty() {
+        return Ok(None);
+    }
+    text.parse::<u64>()
+        .ok()
+        .filter(|m| (1..=4096).contains(m))
+        .map(Some)
+        .ok_or_else(|| {
+            t!(
+                "ui.connection.max_reply_bad",
+                default = crate::gateway::DEFAULT_MAX_BODY >> 20
+            )
+            .into_owned()
+        })
 }
 
 /// The connection the form describes, or the first problem in plain words.
@@ -344,7 +373,7 @@ pub fn connection_from_form(
             }
             _ => None,
         },
-        max_reply_mib: form.max_reply_mib,
+        max_reply_mib: parse_max_reply(&form.max_reply)?,
     })
 }
 
