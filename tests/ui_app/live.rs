@@ -36,9 +36,14 @@ fn window(fx: &Fixture, demo: Option<&SimulatorThread>) -> Harness<'static, App>
     cjk_harness(cfg)
 }
 
-/// The `--demo` window on a simulator started by the test.
+/// The `--demo` window on a simulator started by the test, once the agent's calls it lists on
+/// start are in (so later request counts are the test's own).
 fn demo_window(fx: &Fixture, sim: &SimulatorThread) -> Harness<'static, App> {
-    window(fx, Some(sim))
+    let mut h = window(fx, Some(sim));
+    wait_until(&mut h, "the demo's own-call listing", |app| {
+        !app.live_calls().calls().is_empty() || app.live_calls().error().is_some()
+    });
+    h
 }
 
 /// The readable message the inspector shows for the last query.
@@ -92,6 +97,10 @@ fn demo_window_shows_the_current_calls_chinese_data_in_every_view() {
         "call descriptions"
     );
     assert!(shows(&h, "retcode 0 (success)"), "status line");
+    // The agent's calls on the gateway are listed at once, without a Refresh click.
+    assert_eq!(h.state().live_calls().error(), None);
+    assert!(shows(&h, "3 calls at"), "the demo's live call list");
+    assert!(!shows(&h, "Not listed yet"));
     assert!(
         shows(&h, "\"customerName\":\"李娜\""),
         "decoded Chinese text on screen"

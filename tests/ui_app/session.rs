@@ -250,10 +250,16 @@ fn the_live_call_list_shows_own_and_held_calls_and_queries_a_clicked_one() {
     let fx = Fixture::new();
     let mut h = window(&fx, Some(&sim));
     wait_reply(&mut h, "the demo's first query");
+    // The demo lists its calls on start; Refresh then asks again.
+    wait_until(&mut h, "the demo's own-call listing", |app| {
+        !app.live_calls().calls().is_empty() && !app.live_calls().refreshing()
+    });
+    let holdlists = requests_to(&sim, "holdlist");
+    assert_eq!(holdlists, 1, "one listing on start");
 
     click(&mut h, "Refresh");
     wait_until(&mut h, "the own-call listing", |app| {
-        !app.live_calls().refreshing()
+        !app.live_calls().refreshing() && requests_to(&sim, "holdlist") > holdlists
     });
     let listed: Vec<String> = h
         .state()
