@@ -101,8 +101,10 @@ fn run_with_logs(
     }
     let mut child = cmd.spawn().expect("binary runs");
     if let Some(input) = stdin {
-        let mut s = child.stdin.take().unwrap();
-        s.write_all(input).unwrap();
+        // A usage error exits before reading stdin; the closed pipe is then expected.
+        if let Err(e) = child.stdin.take().unwrap().write_all(input) {
+            assert_eq!(e.kind(), std::io::ErrorKind::BrokenPipe, "{e}");
+        }
     }
     let out = child.wait_with_output().unwrap();
     assert!(!secret.is_empty());
