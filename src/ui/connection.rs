@@ -25,13 +25,15 @@ pub fn show(ui: &mut egui::Ui, app: &mut App) {
         .num_columns(2)
         .spacing([8.0, 6.0])
         .show(ui, |ui| {
-            field(
-                ui,
-                &t!("ui.connection.name"),
-                &mut app.form.name,
-                form_enabled,
-                false,
-            );
+            // The demo profile's name is a key (selection, keyring, saved state); only what is
+            // shown is translated.
+            let mut demo_name = shown_profile_name(app, DEMO_PROFILE);
+            let name = if app.form.demo {
+                &mut demo_name
+            } else {
+                &mut app.form.name
+            };
+            field(ui, &t!("ui.connection.name"), name, form_enabled, false);
             field(
                 ui,
                 &t!("ui.connection.host"),
@@ -193,21 +195,32 @@ fn field(ui: &mut egui::Ui, label: &str, value: &mut String, enabled: bool, pass
     ui.end_row();
 }
 
+/// How a profile name is shown: the demo gateway's in the interface language.
+fn shown_profile_name(app: &App, name: &str) -> String {
+    if name == DEMO_PROFILE && app.demo.is_some() {
+        t!("ui.connection.demo_profile").into_owned()
+    } else {
+        name.to_owned()
+    }
+}
+
 fn profile_picker(ui: &mut egui::Ui, app: &mut App) {
     let current = app
         .selected_profile
         .clone()
         .unwrap_or_else(|| t!("ui.connection.new_profile").into_owned());
+    let current_shown = shown_profile_name(app, &current);
+    let demo_shown = shown_profile_name(app, DEMO_PROFILE);
     let mut choice: Option<Option<String>> = None;
     ui.horizontal(|ui| {
         let l = ui.label(t!("ui.connection.profile"));
         egui::ComboBox::from_id_salt("profile-combo")
-            .selected_text(current.as_str())
+            .selected_text(current_shown.as_str())
             .width(200.0)
             .show_ui(ui, |ui| {
                 if app.demo.is_some()
                     && ui
-                        .selectable_label(current == DEMO_PROFILE, DEMO_PROFILE)
+                        .selectable_label(current == DEMO_PROFILE, demo_shown.as_str())
                         .clicked()
                 {
                     choice = Some(Some(DEMO_PROFILE.to_owned()));

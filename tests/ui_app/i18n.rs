@@ -11,9 +11,11 @@
 use std::sync::{Mutex, MutexGuard};
 
 use calldata_inspector::i18n::{self, Language};
-use calldata_inspector::ui::{App, AppConfig};
+use calldata_inspector::simulator::{SimConfig, SimulatorThread};
+use calldata_inspector::ui::{App, AppConfig, DemoGateway, InspectorState};
+use egui::accesskit::Role;
 use egui_kittest::Harness;
-use egui_kittest::kittest::{NodeT, Queryable};
+use egui_kittest::kittest::{By, NodeT, Queryable};
 
 use super::common::*;
 
@@ -143,6 +145,37 @@ fn main_screens_render_in_chinese_and_are_found_by_their_chinese_labels() {
     settle(&mut h);
     assert_shows_all(&h, &MAIN_EN);
     assert_shows_none(&h, &MAIN_ZH);
+}
+
+#[test]
+fn the_demo_profile_is_named_in_the_interface_language() {
+    let _lang = language(Language::SimplifiedChinese);
+    let sim = SimulatorThread::start(SimConfig::default()).expect("simulator");
+    let fx = Fixture::new();
+    let mut cfg = fx.config();
+    cfg.demo = Some(DemoGateway::from_simulator(&sim));
+    let mut h = window(cfg, None);
+    wait_reply(&mut h, "the demo's first query");
+    // In the profile picker and in the (read-only) profile name field.
+    let shown_as = |h: &Harness<'static, App>, role: Role, name: &str| {
+        h.query_all(By::new().role(role).value(name)).count()
+    };
+    assert_eq!(
+        shown_as(&h, Role::ComboBox, "演示网关"),
+        1,
+        "profile picker"
+    );
+    assert_eq!(shown_as(&h, Role::TextInput, "演示网关"), 1, "name field");
+    assert!(!shows(&h, "Demo gateway"));
+    // Only what is shown is translated: the demo queried as before.
+    assert!(
+        matches!(h.state().state(), InspectorState::Done(i) if i.error.is_none()),
+        "the demo's first query succeeded"
+    );
+    i18n::set_language(Language::English);
+    settle(&mut h);
+    assert_eq!(shown_as(&h, Role::ComboBox, "Demo gateway"), 1);
+    assert_eq!(shown_as(&h, Role::TextInput, "Demo gateway"), 1);
 }
 
 #[test]
