@@ -182,8 +182,6 @@ pub struct Inspection {
     pub data: Option<CallData>,
     /// The decoded data when decoding succeeded.
     pub decoded: Option<DecodedView>,
-    /// JSON report (`query --output json` shape, no GUID), prepared for export.
-    pub report: Arc<Vec<u8>>,
 }
 
 /// The call data as bytes, before any charset is applied.
@@ -722,7 +720,7 @@ fn handle(ctx: Arc<Ctx>, req: Request) {
             let result = export_bytes(&inspection, kind)
                 .ok_or_else(|| t!("worker.nothing_decoded").into_owned())
                 .and_then(|bytes| {
-                    crate::export::atomic_write(&path, bytes)
+                    crate::export::atomic_write(&path, &bytes)
                         .map_err(|e| crate::export::describe_write_error(&path, &e))
                 })
                 .map(|()| path);
@@ -746,12 +744,17 @@ fn handle(ctx: Arc<Ctx>, req: Request) {
     }
 }
 
-/// The bytes an export of `kind` writes (None: no decoded data).
-pub fn export_bytes(i: &Inspection, kind: ExportKind) -> Option<&[u8]> {
+/// The bytes an export of `kind` writes (None: no decoded data); the report is built here,
+/// off the UI thread, only when asked for.
+pub fn export_bytes(i: &Inspection, kind: ExportKind) -> Option<std::borrow::Cow<'_, [u8]>> {
+    use std::borrow::Cow;
     match kind {
-        ExportKind::Raw => Some(i.raw.as_slice()),
-        ExportKind::Decoded => i.decoded.as_ref().map(|d| d.text.text.as_bytes()),
-        ExportKind::Report => Some(i.report.as_slice()),
+        ExportKind::Raw => Some(Cow::Borrowed(i.raw.as_slice())),
+        ExportKind::Decoded => i
+            .decoded
+            .as_ref()
+            .map(|d| Cow::Borrowed(d.text.text.as_bytes())),
+        ExportKind::Report => Some(Cow::Owned(prepare::report_of(i))),
     }
 }
 
@@ -828,7 +831,6 @@ mod tests {
                 base64: None,
                 structure: StructureView::Text,
             }),
-            report: Arc::new(b"{}".to_vec()),
         })
     }
 

@@ -2,7 +2,7 @@
 
 mod report;
 
-pub use report::{Report, now_rfc3339, sha256_hex};
+pub use report::{Report, now_rfc3339, rfc3339_of, sha256_hex};
 
 use std::io::{self, Write};
 use std::path::Path;

@@ -59,7 +59,12 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
 
 /// The current time as RFC 3339 UTC with seconds, e.g. `2026-11-25T06:10:00Z`.
 pub fn now_rfc3339() -> String {
-    let secs = SystemTime::now()
+    rfc3339_of(SystemTime::now())
+}
+
+/// `t` as RFC 3339 UTC with seconds (the epoch for a time before it).
+pub fn rfc3339_of(t: SystemTime) -> String {
+    let secs = t
         .duration_since(UNIX_EPOCH)
         .map(|d| d.as_secs())
         .unwrap_or(0);

@@ -13,27 +13,39 @@ use crate::gateway::{RawReply, ReplyError, retcode};
 /// bigger payloads show the pretty text only, which is laid out row by row.
 const TREE_MAX_BYTES: usize = 256 * 1024;
 
-/// The views' form of decoded call data.
-pub fn decoded_view(d: &Decoded) -> DecodedView {
-    let structure = match &d.structure {
+/// The views' form of decoded call data; takes the decoder's output so its (possibly
+/// 20 MiB) bytes and text move into the views instead of being copied.
+pub fn decoded_view(d: Decoded) -> DecodedView {
+    let pretty = matches!(d.structure, Structure::Json(_))
+        .then(|| Arc::new(TextRows::new(decode::structure::pretty(&d.structure))));
+    let Decoded {
+        bytes,
+        text,
+        encoding,
+        confidence,
+        had_errors,
+        base64,
+        structure,
+    } = d;
+    let structure = match structure {
         Structure::Json(value) => StructureView::Json {
-            pretty: Arc::new(TextRows::new(decode::structure::pretty(&d.structure))),
-            tree: (d.text.len() <= TREE_MAX_BYTES).then(|| Arc::new(value.clone())),
+            pretty: pretty.unwrap_or_default(),
+            tree: (text.len() <= TREE_MAX_BYTES).then(|| Arc::new(value)),
         },
         Structure::KeyValue { separator, pairs } => StructureView::KeyValue {
-            separator: *separator,
-            pairs: Arc::new(pairs.clone()),
+            separator,
+            pairs: Arc::new(pairs),
         },
-        Structure::PercentEncoded(s) => StructureView::Percent(Arc::new(TextRows::new(s.clone()))),
+        Structure::PercentEncoded(s) => StructureView::Percent(Arc::new(TextRows::new(s))),
         Structure::Text => StructureView::Text,
     };
     DecodedView {
-        bytes: Arc::new(d.bytes.clone()),
-        text: Arc::new(TextRows::new(d.text.clone())),
-        charset: d.encoding.name(),
-        confidence: d.confidence,
-        had_errors: d.had_errors,
-        base64: d.base64.map(|v| v.name().to_owned()),
+        bytes: Arc::new(bytes),
+        text: Arc::new(TextRows::new(text)),
+        charset: encoding.name(),
+        confidence,
+        had_errors,
+        base64: base64.map(|v| v.name().to_owned()),
         structure,
     }
 }
@@ -51,6 +63,8 @@ pub struct ReportFacts<'a> {
     pub message: &'a str,
     /// Round-trip time.
     pub elapsed: Duration,
+    /// When the reply arrived.
+    pub at: std::time::SystemTime,
 }
 
 /// The JSON report (`query --output json` shape); holds no GUID because `Report` has no field for one.
@@ -79,10 +93,26 @@ pub fn report_bytes(facts: ReportFacts<'_>, decoded: Option<&DecodedView>) -> Ve
         sha256,
         data,
         elapsed_ms: u64::try_from(facts.elapsed.as_millis()).unwrap_or(u64::MAX),
-        time: export::now_rfc3339(),
+        time: export::rfc3339_of(facts.at),
         tool_version: env!("CARGO_PKG_VERSION").to_owned(),
     }
     .to_json_bytes()
+}
+
+/// The JSON report of one inspection, built when it is exported (most replies never are,
+/// and a 20 MiB one would hold a second copy of its text).
+pub fn report_of(i: &Inspection) -> Vec<u8> {
+    report_bytes(
+        ReportFacts {
+            summary: &i.spec_summary,
+            http_status: i.http_status,
+            retcode: i.retcode.as_deref().unwrap_or(""),
+            message: i.message.as_deref().unwrap_or(""),
+            elapsed: i.elapsed,
+            at: i.at,
+        },
+        i.decoded.as_ref(),
+    )
 }
 
 /// `s` with its first letter capitalised (engine messages start lower-case so they compose).
@@ -156,7 +186,7 @@ pub fn inspection(
                 Ok((bytes, base64)) => {
                     let bytes = Arc::new(bytes);
                     match decode::decode_bytes(bytes.to_vec(), base64, charset) {
-                        Ok(d) => decoded = Some(decoded_view(&d)),
+                        Ok(d) => decoded = Some(decoded_view(d)),
                         Err(e) => error = Some(gui_message(&ReplyError::Decode(e).to_string())),
                     }
                     data = Some(CallData { bytes, base64 });
@@ -168,16 +198,6 @@ pub fn inspection(
         .as_deref()
         .and_then(retcode::describe)
         .map(|i| i.meaning());
-    let report = report_bytes(
-        ReportFacts {
-            summary: &summary,
-            http_status: reply.status,
-            retcode: retcode_code.as_deref().unwrap_or(""),
-            message: message.as_deref().unwrap_or(""),
-            elapsed: reply.elapsed,
-        },
-        decoded.as_ref(),
-    );
     let raw_rows = TextRows::new(String::from_utf8_lossy(&reply.body).into_owned());
     Inspection {
         spec_summary: summary,
@@ -193,7 +213,6 @@ pub fn inspection(
         error,
         data,
         decoded,
-        report: Arc::new(report),
     }
 }
 
@@ -206,7 +225,7 @@ pub fn redecode(prev: &Inspection, charset: Option<&'static encoding_rs::Encodin
     };
     match decode::decode_bytes(data.bytes.to_vec(), data.base64, charset) {
         Ok(d) => {
-            next.decoded = Some(decoded_view(&d));
+            next.decoded = Some(decoded_view(d));
             next.error = None;
         }
         Err(e) => {
@@ -214,16 +233,6 @@ pub fn redecode(prev: &Inspection, charset: Option<&'static encoding_rs::Encodin
             next.error = Some(gui_message(&ReplyError::Decode(e).to_string()));
         }
     }
-    next.report = Arc::new(report_bytes(
-        ReportFacts {
-            summary: &prev.spec_summary,
-            http_status: prev.http_status,
-            retcode: prev.retcode.as_deref().unwrap_or(""),
-            message: prev.message.as_deref().unwrap_or(""),
-            elapsed: prev.elapsed,
-        },
-        next.decoded.as_ref(),
-    ));
     next
 }
 
@@ -234,7 +243,7 @@ mod tests {
     #[test]
     fn json_becomes_pretty_rows_and_a_tree() {
         let d = decode::decode_result(r#"{"客户":"张三","n":1}"#, false, None).unwrap();
-        let v = decoded_view(&d);
+        let v = decoded_view(d);
         let StructureView::Json { pretty, tree } = &v.structure else {
             panic!("{:?}", v.structure)
         };
@@ -269,8 +278,7 @@ mod tests {
                 bytes: Arc::new(gbk.to_vec()),
                 base64: None,
             }),
-            decoded: Some(decoded_view(&d)),
-            report: Arc::new(Vec::new()),
+            decoded: Some(decoded_view(d)),
         };
         let utf8 = redecode(&prev, Some(encoding_rs::UTF_8));
         assert!(utf8.decoded.is_none());
@@ -284,7 +292,7 @@ mod tests {
     #[test]
     fn report_has_the_data_and_its_hash() {
         let d = decode::decode_result("5a6i5oi3", true, None).unwrap();
-        let v = decoded_view(&d);
+        let v = decoded_view(d);
         let summary = QuerySummary {
             host: "h".into(),
             port: 8043,
@@ -299,6 +307,7 @@ mod tests {
                 retcode: "0",
                 message: "success",
                 elapsed: Duration::from_millis(5),
+                at: std::time::UNIX_EPOCH + Duration::from_secs(1_764_000_000),
             },
             Some(&v),
         );
@@ -307,5 +316,9 @@ mod tests {
         assert_eq!(json["agent"], 1001);
         assert_eq!(json["sha256"], export::sha256_hex("客户".as_bytes()));
         assert_eq!(json["bytes"], 6);
+        assert_eq!(
+            json["time"], "2025-11-24T16:00:00Z",
+            "the reply's time, not the export's"
+        );
     }
 }

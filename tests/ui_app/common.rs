@@ -213,6 +213,5 @@ pub fn zh_inspection() -> Arc<calldata_inspector::worker::Inspection> {
                 pairs: Arc::new(pairs),
             },
         }),
-        report: Arc::new(b"{\"agent\":1001}\n".to_vec()),
     })
 }
