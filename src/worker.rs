@@ -23,9 +23,7 @@ mod engine;
 mod prepare;
 mod session;
 pub use engine::{ClientCache, Connection, QuerySpec, TestStep};
-pub use prepare::{
-    GUI_PHRASES, ReportFacts, decoded_view, gui_message, redecode, report_bytes, sentence,
-};
+pub use prepare::{GUI_PHRASES, decoded_view, gui_message, redecode, report_of, sentence};
 pub use session::{SessionState, SessionStatus};
 
 /// Identifies one request; answers carry it back.
@@ -754,7 +752,7 @@ pub fn export_bytes(i: &Inspection, kind: ExportKind) -> Option<std::borrow::Cow
             .decoded
             .as_ref()
             .map(|d| Cow::Borrowed(d.text.text.as_bytes())),
-        ExportKind::Report => Some(Cow::Owned(prepare::report_of(i))),
+        ExportKind::Report => Some(Cow::Owned(report_of(i))),
     }
 }
 

@@ -2,7 +2,6 @@
 //! builds the JSON report an export writes.
 
 use std::sync::Arc;
-use std::time::Duration;
 
 use super::{CallData, DecodedView, Inspection, QuerySummary, StructureView, TextRows};
 use crate::decode::{self, Decoded, Structure};
@@ -13,19 +12,21 @@ use crate::gateway::{RawReply, ReplyError, retcode};
 /// bigger payloads show the pretty text only, which is laid out row by row.
 const TREE_MAX_BYTES: usize = 256 * 1024;
 
-/// The views' form of decoded call data; takes the decoder's output so its (possibly
-/// 20 MiB) bytes and text move into the views instead of being copied.
-pub fn decoded_view(d: Decoded) -> DecodedView {
+/// The views' form of decoded call data. Takes the decoder's output so its (possibly 20 MiB)
+/// text moves into the views, and `bytes`, the call data it was decoded from (the
+/// inspection's own), so the views share them instead of holding a second copy.
+pub fn decoded_view(d: Decoded, bytes: Arc<Vec<u8>>) -> DecodedView {
+    debug_assert!(d.bytes == *bytes, "the view's bytes are the decoded ones");
     let pretty = matches!(d.structure, Structure::Json(_))
         .then(|| Arc::new(TextRows::new(decode::structure::pretty(&d.structure))));
     let Decoded {
-        bytes,
         text,
         encoding,
         confidence,
         had_errors,
         base64,
         structure,
+        ..
     } = d;
     let structure = match structure {
         Structure::Json(value) => StructureView::Json {
@@ -40,7 +41,7 @@ pub fn decoded_view(d: Decoded) -> DecodedView {
         Structure::Text => StructureView::Text,
     };
     DecodedView {
-        bytes: Arc::new(bytes),
+        bytes,
         text: Arc::new(TextRows::new(text)),
         charset: encoding.name(),
         confidence,
@@ -50,26 +51,11 @@ pub fn decoded_view(d: Decoded) -> DecodedView {
     }
 }
 
-/// What a report says about one reply.
-#[derive(Debug, Clone, Copy)]
-pub struct ReportFacts<'a> {
-    /// What was asked.
-    pub summary: &'a QuerySummary,
-    /// HTTP status.
-    pub http_status: u16,
-    /// Envelope retcode ("" when the body was no envelope).
-    pub retcode: &'a str,
-    /// Envelope message.
-    pub message: &'a str,
-    /// Round-trip time.
-    pub elapsed: Duration,
-    /// When the reply arrived.
-    pub at: std::time::SystemTime,
-}
-
-/// The JSON report (`query --output json` shape); holds no GUID because `Report` has no field for one.
-pub fn report_bytes(facts: ReportFacts<'_>, decoded: Option<&DecodedView>) -> Vec<u8> {
-    let (charset, bytes, sha256, data) = match decoded {
+/// The JSON report of one inspection (`query --output json` shape; no GUID, as `Report` has
+/// no field for one), built when it is exported: most replies never are, and a 20 MiB one
+/// would hold a second copy of its text.
+pub fn report_of(i: &Inspection) -> Vec<u8> {
+    let (charset, bytes, sha256, data) = match &i.decoded {
         Some(d) => (
             d.charset.to_owned(),
             d.bytes.len(),
@@ -78,41 +64,26 @@ pub fn report_bytes(facts: ReportFacts<'_>, decoded: Option<&DecodedView>) -> Ve
         ),
         None => (String::new(), 0, export::sha256_hex(&[]), String::new()),
     };
+    let summary = &i.spec_summary;
     Report {
-        host: facts.summary.host.clone(),
-        port: facts.summary.port,
+        host: summary.host.clone(),
+        port: summary.port,
         // The agent was validated before the query; 0 only for a hand-made summary.
-        agent: facts.summary.agent.trim().parse().unwrap_or(0),
-        call_id: facts.summary.call_id.clone(),
-        encoded: facts.summary.encoded,
-        http_status: facts.http_status,
-        retcode: facts.retcode.to_owned(),
-        message: facts.message.to_owned(),
+        agent: summary.agent.trim().parse().unwrap_or(0),
+        call_id: summary.call_id.clone(),
+        encoded: summary.encoded,
+        http_status: i.http_status,
+        retcode: i.retcode.clone().unwrap_or_default(),
+        message: i.message.clone().unwrap_or_default(),
         charset,
         bytes,
         sha256,
         data,
-        elapsed_ms: u64::try_from(facts.elapsed.as_millis()).unwrap_or(u64::MAX),
-        time: export::rfc3339_of(facts.at),
+        elapsed_ms: u64::try_from(i.elapsed.as_millis()).unwrap_or(u64::MAX),
+        time: export::rfc3339_of(i.at),
         tool_version: env!("CARGO_PKG_VERSION").to_owned(),
     }
     .to_json_bytes()
-}
-
-/// The JSON report of one inspection, built when it is exported (most replies never are,
-/// and a 20 MiB one would hold a second copy of its text).
-pub fn report_of(i: &Inspection) -> Vec<u8> {
-    report_bytes(
-        ReportFacts {
-            summary: &i.spec_summary,
-            http_status: i.http_status,
-            retcode: i.retcode.as_deref().unwrap_or(""),
-            message: i.message.as_deref().unwrap_or(""),
-            elapsed: i.elapsed,
-            at: i.at,
-        },
-        i.decoded.as_ref(),
-    )
 }
 
 /// `s` with its first letter capitalised (engine messages start lower-case so they compose).
@@ -186,7 +157,7 @@ pub fn inspection(
                 Ok((bytes, base64)) => {
                     let bytes = Arc::new(bytes);
                     match decode::decode_bytes(bytes.to_vec(), base64, charset) {
-                        Ok(d) => decoded = Some(decoded_view(d)),
+                        Ok(d) => decoded = Some(decoded_view(d, Arc::clone(&bytes))),
                         Err(e) => error = Some(gui_message(&ReplyError::Decode(e).to_string())),
                     }
                     data = Some(CallData { bytes, base64 });
@@ -225,7 +196,7 @@ pub fn redecode(prev: &Inspection, charset: Option<&'static encoding_rs::Encodin
     };
     match decode::decode_bytes(data.bytes.to_vec(), data.base64, charset) {
         Ok(d) => {
-            next.decoded = Some(decoded_view(d));
+            next.decoded = Some(decoded_view(d, Arc::clone(&data.bytes)));
             next.error = None;
         }
         Err(e) => {
@@ -238,12 +209,50 @@ pub fn redecode(prev: &Inspection, charset: Option<&'static encoding_rs::Encodin
 
 #[cfg(test)]
 mod tests {
+    use std::time::Duration;
+
     use super::*;
+
+    /// The view of `d`, sharing bytes that are a copy of its own.
+    fn view(d: Decoded) -> DecodedView {
+        let bytes = Arc::new(d.bytes.clone());
+        decoded_view(d, bytes)
+    }
+
+    /// A successful reply to agent 1001 whose call data is `data` (decoded with detection).
+    fn inspection_of(data: &[u8]) -> Inspection {
+        let bytes = Arc::new(data.to_vec());
+        let d = decode::decode_bytes(data.to_vec(), None, None).unwrap();
+        Inspection {
+            spec_summary: QuerySummary {
+                host: "h".into(),
+                port: 8043,
+                agent: "1001".into(),
+                call_id: "c".into(),
+                encoded: true,
+            },
+            at: std::time::UNIX_EPOCH + Duration::from_secs(1_764_000_000),
+            http_status: 200,
+            elapsed: Duration::from_millis(5),
+            content_type: None,
+            raw: Arc::new(Vec::new()),
+            raw_rows: Arc::new(TextRows::default()),
+            retcode: Some("0".into()),
+            retcode_meaning: None,
+            message: Some("success".into()),
+            error: None,
+            decoded: Some(decoded_view(d, Arc::clone(&bytes))),
+            data: Some(super::super::CallData {
+                bytes,
+                base64: None,
+            }),
+        }
+    }
 
     #[test]
     fn json_becomes_pretty_rows_and_a_tree() {
         let d = decode::decode_result(r#"{"客户":"张三","n":1}"#, false, None).unwrap();
-        let v = decoded_view(d);
+        let v = view(d);
         let StructureView::Json { pretty, tree } = &v.structure else {
             panic!("{:?}", v.structure)
         };
@@ -255,31 +264,7 @@ mod tests {
     #[test]
     fn forced_charset_failure_keeps_the_bytes_for_another_try() {
         let (gbk, _, _) = encoding_rs::GBK.encode("中文");
-        let d = decode::decode_bytes(gbk.to_vec(), None, None).unwrap();
-        let prev = Inspection {
-            spec_summary: QuerySummary {
-                host: "h".into(),
-                port: 1,
-                agent: "1001".into(),
-                call_id: String::new(),
-                encoded: true,
-            },
-            at: std::time::SystemTime::now(),
-            http_status: 200,
-            elapsed: Duration::ZERO,
-            content_type: None,
-            raw: Arc::new(Vec::new()),
-            raw_rows: Arc::new(TextRows::default()),
-            retcode: Some("0".into()),
-            retcode_meaning: None,
-            message: None,
-            error: None,
-            data: Some(super::super::CallData {
-                bytes: Arc::new(gbk.to_vec()),
-                base64: None,
-            }),
-            decoded: Some(decoded_view(d)),
-        };
+        let prev = inspection_of(&gbk);
         let utf8 = redecode(&prev, Some(encoding_rs::UTF_8));
         assert!(utf8.decoded.is_none());
         let e = utf8.error.clone().unwrap();
@@ -291,26 +276,14 @@ mod tests {
 
     #[test]
     fn report_has_the_data_and_its_hash() {
-        let d = decode::decode_result("5a6i5oi3", true, None).unwrap();
-        let v = decoded_view(d);
-        let summary = QuerySummary {
-            host: "h".into(),
-            port: 8043,
-            agent: "1001".into(),
-            call_id: "c".into(),
-            encoded: true,
-        };
-        let bytes = report_bytes(
-            ReportFacts {
-                summary: &summary,
-                http_status: 200,
-                retcode: "0",
-                message: "success",
-                elapsed: Duration::from_millis(5),
-                at: std::time::UNIX_EPOCH + Duration::from_secs(1_764_000_000),
-            },
-            Some(&v),
+        let i = inspection_of("客户".as_bytes());
+        // The views share the inspection's bytes rather than holding a copy.
+        let shared = (
+            i.decoded.as_ref().unwrap().bytes.clone(),
+            i.data.as_ref().unwrap().bytes.clone(),
         );
+        assert!(Arc::ptr_eq(&shared.0, &shared.1));
+        let bytes = report_of(&i);
         let json: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
         assert_eq!(json["data"], "客户");
         assert_eq!(json["agent"], 1001);
