@@ -277,11 +277,9 @@ pub struct App {
     pub(crate) exports: Vec<(RequestId, ExportKind)>,
     pub(crate) pending_redecode: Option<RequestId>,
     /// A query to send once the CJK font search is over (the demo's first query), so the
-    /// first data a new user sees is never drawn as boxes.
+    /// first data a new user sees is never drawn as boxes; the agent's calls are listed with
+    /// it, so the live call list is filled without finding the Refresh button.
     pub(crate) first_query: Option<String>,
-    /// Whether to list the agent's calls with the first query (the demo's), so a new user sees
-    /// the live call list filled without finding the Refresh button.
-    pub(crate) list_on_start: bool,
     /// Sign-in, sign-out and session reports (issue 5).
     pub(crate) session: session::SessionUi,
     /// Calls listed by the gateway.
@@ -354,7 +352,6 @@ impl App {
             exports: Vec::new(),
             pending_redecode: None,
             first_query: None,
-            list_on_start: false,
             session: session::SessionUi::default(),
             live: live_calls::LiveCalls::default(),
             waiting: status::Waiting::default(),
@@ -366,7 +363,6 @@ impl App {
             app.select_demo();
             app.manual_calls = demo.calls.iter().map(|(id, _)| id.clone()).collect();
             app.call_notes = demo.calls.into_iter().collect();
-            app.list_on_start = demo.first_call.is_some();
             app.first_query = demo.first_call;
             app.selected_call = app.first_query.clone();
         } else if let Some(last) = persisted.last_profile
@@ -969,8 +965,6 @@ impl eframe::App for App {
             .is_none_or(|f| fonts::get(f) != fonts::FontStatus::Searching);
         if font_ready && let Some(call) = self.first_query.take() {
             self.query_call(call);
-        }
-        if font_ready && std::mem::take(&mut self.list_on_start) {
             live_calls::refresh(self);
         }
         // Chinese labels drawn before the CJK font is in would be boxes: show nothing for the

@@ -27,13 +27,18 @@ pub fn show(ui: &mut egui::Ui, app: &mut App) {
         .show(ui, |ui| {
             // The demo profile's name is a key (selection, keyring, saved state); only what is
             // shown is translated.
-            let mut demo_name = shown_profile_name(app, DEMO_PROFILE);
-            let name = if app.form.demo {
-                &mut demo_name
+            if app.form.demo {
+                let mut demo_name = t!("ui.connection.demo_profile").into_owned();
+                field(ui, &t!("ui.connection.name"), &mut demo_name, false, false);
             } else {
-                &mut app.form.name
-            };
-            field(ui, &t!("ui.connection.name"), name, form_enabled, false);
+                field(
+                    ui,
+                    &t!("ui.connection.name"),
+                    &mut app.form.name,
+                    true,
+                    false,
+                );
+            }
             field(
                 ui,
                 &t!("ui.connection.host"),
@@ -210,7 +215,6 @@ fn profile_picker(ui: &mut egui::Ui, app: &mut App) {
         .clone()
         .unwrap_or_else(|| t!("ui.connection.new_profile").into_owned());
     let current_shown = shown_profile_name(app, &current);
-    let demo_shown = shown_profile_name(app, DEMO_PROFILE);
     let mut choice: Option<Option<String>> = None;
     ui.horizontal(|ui| {
         let l = ui.label(t!("ui.connection.profile"));
@@ -220,7 +224,7 @@ fn profile_picker(ui: &mut egui::Ui, app: &mut App) {
             .show_ui(ui, |ui| {
                 if app.demo.is_some()
                     && ui
-                        .selectable_label(current == DEMO_PROFILE, demo_shown.as_str())
+                        .selectable_label(current == DEMO_PROFILE, t!("ui.connection.demo_profile"))
                         .clicked()
                 {
                     choice = Some(Some(DEMO_PROFILE.to_owned()));
