@@ -16,7 +16,7 @@ const TREE_MAX_BYTES: usize = 256 * 1024;
 /// text moves into the views, and `bytes`, the call data it was decoded from (the
 /// inspection's own), so the views share them instead of holding a second copy.
 pub fn decoded_view(d: Decoded, bytes: Arc<Vec<u8>>) -> DecodedView {
-    debug_assert!(d.bytes == *bytes, "the view's bytes are the decoded ones");
+    debug_assert!(d.bytes == *bytes);
     let pretty = matches!(d.structure, Structure::Json(_))
         .then(|| Arc::new(TextRows::new(decode::structure::pretty(&d.structure))));
     let Decoded {
